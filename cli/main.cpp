@@ -1,0 +1,95 @@
+// backsim: command-line front end. Exit codes: cli/exit_codes.hpp (README.md).
+#include "cli/exit_codes.hpp"
+#include "cli/model_command.hpp"
+#include "cli/run_command.hpp"
+#include "cli/validate_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+namespace {
+
+std::string joined(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace backsim;
+  CLI::App app{"backsim: soft-tissue mechanics of back massage"};
+  app.set_version_flag("--version", std::string("backsim ") + BACKSIM_VERSION);
+  app.require_subcommand(0, 1);
+
+  cli::RunCommandOptions run;
+  std::string run_scenario;
+  int run_threads = -1;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario (no file: the built-in demo) and write HDF5 results");
+  run_cmd->add_option("scenario", run_scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
+  run_cmd->add_option("-o,--output", run.output, "Output HDF5 file (default: backsim-demo.h5 or SCENARIO.h5)");
+  run_cmd->add_option("-t,--threads", run_threads, "OpenMP threads (overrides run.threads)")->check(CLI::Range(1, 1024));
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No summary");
+
+  std::string validate_scenario;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");
+  validate_cmd->add_option("scenario", validate_scenario, "Scenario file (TOML)")->required();
+
+  cli::ModelCommandOptions model;
+  std::vector<std::string> model_sets;
+  std::uint64_t model_seed = 0;
+  auto* model_cmd = app.add_subcommand("model", "Generate a back model and write it to HDF5");
+  model_cmd->add_option("--preset", model.preset, "healthy, desk-worker, low-back-pain, post-workout, pregnancy");
+  model_cmd->add_option("--resolution", model.resolution, "coarse, standard, fine");
+  model_cmd->add_option("-o,--output", model.output, "Output HDF5 file")->required();
+  auto* seed_opt = model_cmd->add_option("--seed", model_seed, "Cohort seed: with it, subject --subject of the cohort");
+  model_cmd->add_option("--subject", model.subject_index, "Subject index in the cohort (with --seed)");
+  model_cmd->add_option("--set", model_sets, "Subject parameter override NAME=VALUE (SI units), repeatable");
+  model_cmd->add_flag("-q,--quiet", model.quiet, "No region table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_code::usage;
+  }
+
+  try {
+    if (run_cmd->parsed()) {
+      if (!run_scenario.empty()) run.scenario = run_scenario;
+      if (run_threads > 0) run.threads = run_threads;
+      run.command_line = joined(argc, argv);
+      return cli::run_run_command(run);
+    }
+    if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
+    if (model_cmd->parsed()) {
+      if (*seed_opt) model.seed = model_seed;
+      for (const std::string& s : model_sets) {
+        const auto eq = s.find('=');
+        if (eq == std::string::npos) {
+          std::fprintf(stderr, "backsim model: --set expects NAME=VALUE, got '%s'\n", s.c_str());
+          return exit_code::usage;
+        }
+        try {
+          model.subject_overrides.emplace_back(s.substr(0, eq), std::stod(s.substr(eq + 1)));
+        } catch (const std::exception&) {
+          std::fprintf(stderr, "backsim model: --set %s: the value is not a number\n", s.c_str());
+          return exit_code::usage;
+        }
+      }
+      return cli::run_model_command(model);
+    }
+    std::fputs(app.help().c_str(), stderr);
+    return exit_code::usage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backsim: internal error: %s\n", e.what());
+    return exit_code::internal_error;
+  }
+}

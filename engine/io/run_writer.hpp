@@ -1,0 +1,57 @@
+// Writes a run to HDF5 as it goes, so that nothing already computed is lost.
+//
+// Layout (docs/output.md): /mesh/{nodes,tets,region,region_names[,fibre]},
+// /frames/{time,displacement}, /tool/{time,position,force,depth,target_force},
+// /solver/{time,dt,newton_iterations,cg_iterations,residual,energy,min_line_search,
+// min_volume_ratio,active_contacts,wall_seconds}, root attributes for provenance.
+//
+// The file is written to `<path>.partial`; every frame is flushed to disk, so a
+// run killed part-way (even by SIGKILL) leaves a `.partial` file that opens with a
+// plain H5Fopen and holds the frames flushed so far (limits: docs/output.md).
+// finish() (or fail()) adds the closing attributes and renames the file to
+// `<path>` in one atomic rename.
+#pragma once
+
+#include "engine/core/types.hpp"
+#include "engine/io/provenance.hpp"
+#include "engine/mesh/tet_mesh.hpp"
+#include "engine/sim/step_stats.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace backsim {
+
+// Provenance, make_provenance, sha256_hex and utc_now_iso8601: engine/io/provenance.hpp.
+
+class RunWriter {
+ public:
+  // Creates `<path>.partial` (truncating an old one) and writes the mesh and the
+  // provenance attributes. Throws OutputFailure.
+  RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance);
+  ~RunWriter();  // closes without renaming if neither finish() nor fail() ran
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  // Buffers one step's tool and solver record (written with the next frame).
+  void append_step(const StepStats& step);
+  // Writes the buffered steps and one frame (node displacements, m), then flushes.
+  void append_frame(double time, std::span<const Vec3> displacement);
+  // Writes what is buffered, `finished_utc`, `status = "ok"`, closes and renames.
+  void finish();
+  // As finish(), with `status = "solver_failure"` and `error = diagnostic`: what was
+  // written before the failure is kept.
+  void fail(const std::string& diagnostic);
+
+  const std::filesystem::path& final_path() const;
+  std::filesystem::path partial_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace backsim

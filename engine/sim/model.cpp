@@ -1,0 +1,146 @@
+#include "engine/sim/model.hpp"
+
+#include "engine/core/error.hpp"
+#include "engine/mesh/block_mesher.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <span>
+
+namespace backsim {
+
+ModelInputs block_model_inputs(const SimulationSpec& spec) {
+  ModelInputs in;
+  in.mesh = mesh_block(spec.geometry);
+  in.region_material = {spec.material};
+  // Nodes on the bone side (and the sides, when asked) are held. Grid planes are
+  // exact, so a tolerance far below the cell size is enough to find them.
+  const double tol = 1e-9 * spec.geometry.size.maxCoeff();
+  const Vec3 half = 0.5 * spec.geometry.size;
+  for (Index i = 0; i < in.mesh.node_count(); ++i) {
+    const Vec3& x = in.mesh.nodes[i];
+    const bool bottom = x.z() <= -spec.geometry.size.z() + tol;
+    const bool side = std::abs(x.x()) >= half.x() - tol || std::abs(x.y()) >= half.y() - tol;
+    if ((spec.boundary.fix_bottom && bottom) || (spec.boundary.fix_sides && side)) in.held_nodes.push_back(i);
+  }
+  in.tool = spec.tool;
+  in.motion = spec.motion;
+  in.solver = spec.solver;
+  in.output = spec.output;
+  return in;
+}
+
+namespace {
+
+std::span<const Index> flat(const std::vector<Tet>& tets) {
+  return {tets.empty() ? nullptr : tets.front().data(), tets.size() * 4};
+}
+
+double mean_tet_edge_length(const TetMesh& mesh) {
+  double sum = 0;
+  for (const Tet& t : mesh.tets)
+    for (int a = 0; a < 4; ++a)
+      for (int b = a + 1; b < 4; ++b) sum += (mesh.nodes[t[a]] - mesh.nodes[t[b]]).norm();
+  return mesh.tets.empty() ? 0.0 : sum / (6.0 * static_cast<double>(mesh.tets.size()));
+}
+
+// Penalty of each contact point: scale * E / h with E the modulus of the tet under
+// the point and h the mean edge of its triangle. Penetration is then a fixed
+// fraction (about pressure / (scale E)) of the local element size, so refining the
+// mesh refines the contact too.
+std::vector<double> contact_point_stiffness(const TetMesh& mesh, const BoundarySurface& surface,
+                                            const ContactQuadrature& contact,
+                                            const std::vector<MaterialParams>& region_material, double scale) {
+  std::vector<double> k(contact.point_count());
+  for (Index p = 0; p < contact.point_count(); ++p) {
+    const Index tri = contact.tri[p];
+    const Tri& t = surface.tris[tri];
+    double h = 0;
+    for (int a = 0; a < 3; ++a) h += (mesh.nodes[t[a]] - mesh.nodes[t[(a + 1) % 3]]).norm() / 3.0;
+    const auto region = static_cast<std::size_t>(mesh.region[surface.tet_of_tri[tri]]);
+    k[p] = scale * region_material[region].youngs_modulus / h;
+  }
+  return k;
+}
+
+}  // namespace
+
+Model build_model(ModelInputs in) {
+  Model m;
+  m.mesh = std::move(in.mesh);
+  const TetMesh& mesh = m.mesh;
+  const Index n_nodes = mesh.node_count();
+  const Index n_tets = mesh.tet_count();
+  BACKSIM_ASSERT(n_tets > 0, "a model needs at least one tet");
+
+  // reference shapes and lumped masses
+  m.materials.reserve(in.region_material.size());
+  double max_modulus = 0;
+  for (const MaterialParams& p : in.region_material) {
+    m.materials.push_back(StableNeoHookean::from_young_poisson(p.youngs_modulus, p.poisson_ratio));
+    max_modulus = std::max(max_modulus, p.youngs_modulus);
+  }
+  m.elements.resize(n_tets);
+  m.node_mass.assign(n_nodes, 0.0);
+  for (Index t = 0; t < n_tets; ++t) {
+    const Tet& tet = mesh.tets[t];
+    Mat3 Dm;
+    for (int k = 0; k < 3; ++k) Dm.col(k) = mesh.nodes[tet[k + 1]] - mesh.nodes[tet[0]];
+    const double volume = Dm.determinant() / 6.0;
+    BACKSIM_ASSERT(volume > 0, "tets must be positively oriented (loaders check this)");
+    const auto region = static_cast<std::size_t>(mesh.region[t]);
+    BACKSIM_ASSERT(region < in.region_material.size(), "every region needs a material");
+    m.elements[t] = TetElement{Dm.inverse(), volume};
+    const double quarter_mass = 0.25 * in.region_material[region].density * volume;
+    for (Index node : tet) m.node_mass[node] += quarter_mass;
+  }
+
+  // boundary conditions
+  m.node_held.assign(n_nodes, 0);
+  for (Index node : in.held_nodes) m.node_held[node] = 1;
+  m.dof_free.assign(3 * n_nodes + 1, 1.0);
+  for (Index i = 0; i < n_nodes; ++i)
+    if (m.node_held[i]) m.dof_free[3 * i] = m.dof_free[3 * i + 1] = m.dof_free[3 * i + 2] = 0.0;
+  for (Index dof : in.held_dofs) {
+    BACKSIM_ASSERT(dof < 3 * n_nodes, "held dof out of range");
+    m.dof_free[dof] = 0.0;
+  }
+  m.dof_free[3 * n_nodes] = in.motion.control == ToolControl::force ? 1.0 : 0.0;
+
+  // tables for parallel assembly
+  m.tet_colouring = colour_elements(flat(mesh.tets), 4, n_nodes);
+  m.pattern = pattern_from_elements(flat(mesh.tets), 4, n_nodes);
+  m.tet_blocks = element_block_indices(m.pattern, flat(mesh.tets), 4);
+  m.surface = extract_boundary_surface(mesh);
+  std::vector<std::uint8_t> skin(n_nodes, 0);
+  if (in.skin_nodes.empty()) {
+    for (Index node : m.surface.nodes) skin[node] = !m.node_held[node];
+  } else {
+    for (Index node : in.skin_nodes) skin[node] = 1;
+  }
+  m.contact = build_contact_quadrature(mesh.nodes, m.surface, skin);
+  m.contact_tri_blocks = element_block_indices(
+      m.pattern, {m.surface.tris.empty() ? nullptr : m.surface.tris.front().data(), m.surface.tris.size() * 3}, 3);
+
+  // tool and motion
+  m.tool_spec = in.tool;
+  m.tool = ToolGeometry::from_spec(in.tool);
+  m.motion = ToolMotion(in.motion);
+  m.solver = in.solver;
+  m.output = in.output;
+  m.duration = in.solver.duration > 0 ? in.solver.duration : m.motion.end_time();
+
+  // scales
+  m.mean_edge_length = mean_tet_edge_length(mesh);
+  m.reference_modulus = max_modulus;
+  const double h = m.mean_edge_length;
+  m.force_tolerance = in.solver.newton_tolerance * max_modulus * h * h;
+  for (Index node : m.surface.nodes)
+    if (skin[node]) m.rest_surface_points.push_back(mesh.nodes[node]);
+  m.contact_stiffness = contact_point_stiffness(mesh, m.surface, m.contact, in.region_material,
+                                                in.solver.contact_stiffness_scale);
+  m.tool_regularisation = max_modulus * h;
+  return m;
+}
+
+}  // namespace backsim

@@ -1,0 +1,77 @@
+// The immutable model of a simulation: mesh, materials, boundary conditions, tool,
+// solver settings and every precomputed table. Built once, never changed by a step.
+//
+// Unknowns: the 3 N node positions followed by one tool unknown, the tool depth s
+// (m along the press axis -z): dof index 3 N. In kinematic control the depth is
+// prescribed and the tool dof is held; in force control it is free.
+#pragma once
+
+#include "engine/contact/contact_surface.hpp"
+#include "engine/contact/tool_motion.hpp"
+#include "engine/contact/tool_shape.hpp"
+#include "engine/material/stable_neo_hookean.hpp"
+#include "engine/mesh/boundary_surface.hpp"
+#include "engine/mesh/element_colouring.hpp"
+#include "engine/mesh/tet_mesh.hpp"
+#include "engine/sim/simulation_spec.hpp"
+#include "engine/solver/block_sparse_matrix.hpp"
+
+#include <vector>
+
+namespace backsim {
+
+// What a model is built from: any tet mesh with materials and held nodes.
+struct ModelInputs {
+  TetMesh mesh;
+  std::vector<MaterialParams> region_material;  // [region count] material of each region id
+  std::vector<Index> held_nodes;                // nodes held at their reference position
+  std::vector<Index> held_dofs;                 // single coordinates held (3 node + axis): rollers, symmetry planes
+  std::vector<Index> skin_nodes;                // boundary nodes tools may touch; empty: every boundary node not held
+  ToolSpec tool;
+  MotionSpec motion;
+  SolverSettings solver;
+  OutputSettings output;
+};
+
+// Inputs for the rectangular block of SimulationSpec::geometry.
+ModelInputs block_model_inputs(const SimulationSpec& spec);
+
+struct Model {
+  // geometry and materials
+  TetMesh mesh;
+  BoundarySurface surface;
+  std::vector<TetElement> elements;          // [tet] reference shape (Dm^-1, volume)
+  std::vector<StableNeoHookean> materials;   // [region] constitutive parameters
+  std::vector<double> node_mass;             // [node] lumped mass, kg
+  // boundary conditions
+  std::vector<std::uint8_t> node_held;       // [node] 1 when all three coordinates are held
+  std::vector<Vec3> rest_surface_points;     // [free surface nodes] reference positions the tool rests on
+  std::vector<double> dof_free;              // [3 N + 1] 1 free, 0 held (last: tool depth)
+  // precomputed tables for parallel assembly
+  ElementColouring tet_colouring;
+  BlockSparsePattern pattern;
+  std::vector<Index> tet_blocks;             // [tet * 16] block of node pair (a, b)
+  ContactQuadrature contact;
+  std::vector<Index> contact_tri_blocks;     // [surface tri * 9] block of node pair (a, b)
+  std::vector<double> contact_stiffness;     // [contact point] penalty per unit penetration, Pa/m
+  // tool and motion
+  ToolSpec tool_spec;
+  ToolGeometry tool;
+  ToolMotion motion{MotionSpec{}};
+  // settings and scales
+  SolverSettings solver;
+  OutputSettings output;
+  double duration = 0;            // s, end of the simulation
+  double mean_edge_length = 0;    // m
+  double reference_modulus = 0;   // Pa, largest Young's modulus
+  double force_tolerance = 0;     // N, Newton stops when every residual force is below
+  double tool_regularisation = 0; // N/m, added to the tool-depth Hessian only (see newton)
+
+  Index node_count() const { return mesh.node_count(); }
+  Index dof_count() const { return 3 * mesh.node_count() + 1; }
+  Index tool_dof() const { return 3 * mesh.node_count(); }
+};
+
+Model build_model(ModelInputs inputs);
+
+}  // namespace backsim

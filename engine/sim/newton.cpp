@@ -1,0 +1,195 @@
+#include "engine/sim/newton.hpp"
+
+#include "engine/core/parallel.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace backsim {
+
+namespace {
+
+// Max-norm of the gradient over the free dofs.
+double free_residual(const Model& m, std::span<const double> g) {
+  double r = 0;
+  const Index n = m.dof_count();
+#pragma omp parallel for schedule(static) reduction(max : r)
+  for (Index i = 0; i < n; ++i) r = std::max(r, m.dof_free[i] * std::abs(g[i]));
+  return r;
+}
+
+// The tool depth's Hessian entry with the regularisation delta: in quasi-static
+// force control a tool out of contact has no stiffness at all, so delta (one
+// element's stiffness, E h) is added to the Hessian, never to the energy. It fades
+// as contact stiffens, delta^2 / (delta + k), so that it does not slow Newton's
+// convergence once the tool is held by the tissue (the Newton step's error in the
+// depth is then delta^2 / (delta + k)^2 of it).
+double regularised_tool_diagonal(const Model& m, const Scratch& w) {
+  const double delta = m.tool_regularisation;
+  const double k = std::max(w.tool_diagonal, 0.0);
+  return k + delta * delta / (delta + k);
+}
+
+// Inverse 3x3 diagonal blocks restricted to the free dofs (held dofs: identity).
+void build_preconditioner(const Model& m, Scratch& w) {
+  const Index n = m.node_count();
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < n; ++i) {
+    const Vec3 free(m.dof_free[3 * i], m.dof_free[3 * i + 1], m.dof_free[3 * i + 2]);
+    Mat3 D = free.asDiagonal() * w.hessian.blocks[m.pattern.diagonal[i]] * free.asDiagonal();
+    D += (Vec3::Ones() - free).asDiagonal();
+    Eigen::LLT<Mat3> llt(D);
+    if (llt.info() == Eigen::Success) {
+      w.preconditioner[i] = llt.solve(Mat3::Identity());
+    } else {  // not positive definite: fall back to the inverse diagonal
+      Mat3 inv = Mat3::Zero();
+      for (int k = 0; k < 3; ++k) inv(k, k) = D(k, k) > 0 ? 1.0 / D(k, k) : 1.0;
+      w.preconditioner[i] = inv;
+    }
+  }
+  const double d = regularised_tool_diagonal(m, w);
+  w.tool_preconditioner = m.dof_free[m.tool_dof()] > 0 ? 1.0 / d : 1.0;
+}
+
+// y = P K P x + (I - P) x, with K the Hessian bordered by the tool-depth row and
+// column (K = [A c; c^T d + reg]) and P the free-dof mask.
+void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::span<double> y) {
+  const Index n3 = 3 * m.node_count();
+  const Index s = m.tool_dof();
+  const double xs = x[s] * m.dof_free[s];
+  // Mask x into the rhs buffer (free while CG runs: the rhs was copied into r).
+  std::span<double> xm(w.q_trial.data(), m.dof_count());
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < n3; ++i) xm[i] = m.dof_free[i] * x[i];
+  w.hessian.multiply(xm.first(n3), y.first(n3));
+  const double coupling =
+      deterministic_dot(std::span<const double>(w.tool_coupling), xm.first(n3), w.partials);
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < n3; ++i)
+    y[i] = m.dof_free[i] * (y[i] + w.tool_coupling[i] * xs) + (1.0 - m.dof_free[i]) * x[i];
+  y[s] = m.dof_free[s] > 0 ? coupling + regularised_tool_diagonal(m, w) * xs : x[s];
+}
+
+void apply_preconditioner(const Model& m, const Scratch& w, std::span<const double> r, std::span<double> z) {
+  const Index n = m.node_count();
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < n; ++i)
+    Eigen::Map<Vec3>{&z[3 * i]} = w.preconditioner[i] * Eigen::Map<const Vec3>(&r[3 * i]);
+  z[m.tool_dof()] = w.tool_preconditioner * r[m.tool_dof()];
+}
+
+}  // namespace
+
+NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& w) {
+  const Model& m = *problem.model;
+  const Index dofs = m.dof_count();
+  const Index s = m.tool_dof();
+  const double tol = m.force_tolerance;
+  NewtonReport rep;
+  rep.min_line_search = 1.0;
+  // Element Hessians are projected to PSD far from the solution (every Newton
+  // direction is then a descent direction), and exact once a full step has been
+  // accepted: projection changes the Hessian wherever tets are compressed, which
+  // would leave Newton only linearly convergent. Negative curvature met in CG
+  // switches projection back on for that iteration.
+  StepProblem p = problem;
+  p.project_hessian = true;
+
+  EnergyResult cur = evaluate_gradient(p, q, w);
+  double first_residual = 0;
+  for (int it = 0;; ++it) {
+    rep.residual = free_residual(m, w.gradient);
+    rep.energy = cur.energy;
+    rep.min_volume_ratio = cur.min_volume_ratio;
+    if (!std::isfinite(cur.energy) || !std::isfinite(rep.residual)) {
+      rep.failure = "a non-finite energy or force appeared";
+      return rep;
+    }
+    if (it == 0) first_residual = std::max(rep.residual, tol);
+    if (rep.residual <= tol) {
+      rep.converged = true;
+      return rep;
+    }
+    if (it >= m.solver.max_newton_iterations) {
+      rep.failure = fmt::format("Newton did not converge in {} iterations (residual {:.3e} N, tolerance {:.3e} N)",
+                                it, rep.residual, tol);
+      return rep;
+    }
+    rep.iterations = it + 1;
+
+    // Newton direction: K d = -g on the free dofs, solved inexactly with a relative
+    // tolerance proportional to the residual reduction so far (Eisenstat & Walker
+    // 1996, forcing term eta ~ |g_k| / |g_0|): loose far from the solution, tight
+    // near it, which keeps Newton's convergence superlinear.
+#pragma omp parallel for schedule(static)
+    for (Index i = 0; i < dofs; ++i) w.rhs[i] = -m.dof_free[i] * w.gradient[i];
+    PcgSettings cg;
+    cg.max_iterations = m.solver.max_cg_iterations;
+    cg.relative_tolerance = std::clamp(0.5 * rep.residual / first_residual, m.solver.cg_tolerance, 0.1);
+    PcgResult pr;
+    for (;;) {
+      assemble_hessian(p, q, w);
+      build_preconditioner(m, w);
+      pr = pcg([&](std::span<const double> x, std::span<double> y) { apply_system(m, w, x, y); },
+               [&](std::span<const double> r, std::span<double> z) { apply_preconditioner(m, w, r, z); },
+               std::span<const double>(w.rhs), std::span<double>(w.direction), w.pcg, cg);
+      rep.cg_iterations += pr.iterations;
+      if (!pr.negative_curvature || p.project_hessian) break;
+      p.project_hessian = true;  // the exact Hessian is indefinite here: project
+    }
+
+    // The tool may travel at most one element per iteration: far from contact its
+    // only stiffness is the regularisation, and a long jump would skip the surface.
+    const double ds = std::abs(w.direction[s]);
+    if (ds > m.mean_edge_length) {
+      const double scale = m.mean_edge_length / ds;
+#pragma omp parallel for schedule(static)
+      for (Index i = 0; i < dofs; ++i) w.direction[i] *= scale;
+    }
+
+    // Backtracking line search on the energy (Armijo), keeping every tet
+    // uninverted; round-off in the energy (~eps * magnitude) is tolerated.
+    const double slope = deterministic_dot(std::span<const double>(w.gradient),
+                                           std::span<const double>(w.direction), w.partials);
+    const bool keep_orientation = cur.min_volume_ratio > 0;
+    double alpha = 1.0;
+    bool accepted = false;
+    EnergyResult trial;
+    std::vector<double>& qt = w.q_trial;
+    for (int ls = 0; ls < 40 && slope < 0; ++ls) {
+#pragma omp parallel for schedule(static)
+      for (Index i = 0; i < dofs; ++i) qt[i] = q[i] + alpha * w.direction[i];
+      trial = evaluate_energy(p, qt, w);
+      const double round_off = 64.0 * std::numeric_limits<double>::epsilon() * (cur.magnitude + trial.magnitude);
+      if (std::isfinite(trial.energy) && (!keep_orientation || trial.min_volume_ratio > 0) &&
+          trial.energy <= cur.energy + 1e-4 * alpha * slope + round_off) {
+        accepted = true;
+        break;
+      }
+      alpha *= 0.5;
+    }
+    if (!accepted) {
+      if (!p.project_hessian) {  // an exact-Hessian direction that does not descend: project and retry
+        p.project_hessian = true;
+        continue;
+      }
+      rep.failure = fmt::format(
+          "line search found no decrease (residual {:.3e} N, tolerance {:.3e} N, CG {} iterations, relative residual "
+          "{:.1e})",
+          rep.residual, tol, pr.iterations, pr.relative_residual);
+      return rep;
+    }
+    rep.min_line_search = std::min(rep.min_line_search, alpha);
+#pragma omp parallel for schedule(static)
+    for (Index i = 0; i < dofs; ++i) q[i] = qt[i];
+    cur = evaluate_gradient(p, q, w);
+    if (alpha == 1.0) p.project_hessian = false;
+  }
+}
+
+}  // namespace backsim

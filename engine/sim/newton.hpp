@@ -1,0 +1,26 @@
+// Projected Newton with a backtracking line search and a block-Jacobi
+// preconditioned CG inner solve, on the free dofs of one step's potential.
+#pragma once
+
+#include "engine/sim/potential.hpp"
+
+#include <span>
+#include <string>
+
+namespace backsim {
+
+struct NewtonReport {
+  bool converged = false;
+  int iterations = 0;
+  int cg_iterations = 0;
+  double residual = 0;          // N, max |free gradient|
+  double energy = 0;            // J
+  double min_line_search = 1;
+  double min_volume_ratio = 1;
+  std::string failure;          // why it stopped, when not converged
+};
+
+// Minimises the step potential from q (updated in place).
+NewtonReport minimise(const StepProblem& p, std::span<double> q, Scratch& w);
+
+}  // namespace backsim

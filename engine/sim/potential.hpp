@@ -1,0 +1,65 @@
+// The incremental potential that every step minimises over the unknowns
+// q = (node positions x, tool depth s):
+//
+//   E(q) = sum_tets V psi(F)                                  elastic energy
+//        - sum_nodes m g . (x - X)                            gravity
+//        + sum_nodes m / (2 h^2) |x - x_hat|^2                inertia (backward Euler)
+//        + sum_points kappa A / 2 min(phi(x_k - p(s)), 0)^2   contact penalty
+//        + sum_points mu lambda_k f0(|u_k|)                   regularised Coulomb friction
+//        - F s + k_lim / 2 max(s - s_max, 0)^2               tool pushed with force F
+//        + m_tool / (2 h^2) (s - s_hat)^2                     tool inertia (dynamic)
+//        + c_tool / (2 h) (s - s_n)^2                         tool damping (dynamic)
+//
+// Backward Euler is the minimiser of this potential with x_hat = x_n + h v_n
+// (Kane et al. 2000; Gast et al. 2015); quasi-static steps drop the inertia.
+// Friction follows Li et al. 2020 (IPC): the normal force lambda_k and the tangent
+// basis T_k are lagged (taken from a known configuration), u_k = T_k^T (dx_k - dp)
+// is the slip over the step, and f0 smooths static friction below slip eps = v_eps h.
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "engine/sim/state.hpp"
+
+#include <span>
+
+namespace backsim {
+
+// Integration constants of one step.
+struct StepProblem {
+  const Model* model = nullptr;
+  StepTargets targets;
+  bool dynamic = false;
+  double h = 0;  // s
+  bool project_hessian = true;  // false: exact element Hessians (tests; Newton near convergence)
+};
+
+struct EnergyResult {
+  double energy = 0;        // J
+  double magnitude = 0;     // J, sum of the absolute values of the terms (round-off scale)
+  double min_volume_ratio = 1;  // smallest det F
+};
+
+// The tool's reference point for tool depth s.
+Vec3 tool_position(const StepTargets& targets, double depth);
+
+EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Scratch& w);
+// Energy and its gradient (into w.gradient, every dof, held ones included).
+EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, Scratch& w);
+// Positive semi-definite Hessian approximation: projected elastic Hessians, exact
+// inertia, Gauss-Newton contact, projected friction (into w.hessian,
+// w.tool_coupling, w.tool_diagonal).
+void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& w);
+
+// Lags the friction normal forces and tangent bases from configuration q (the
+// slip reference stays at the start of the step: w.contact_point_start).
+void lag_friction(const StepProblem& p, std::span<const double> q, Scratch& w);
+// Positions of the contact points at the start of the step.
+void record_contact_start(const Model& model, std::span<const double> q, Scratch& w);
+
+struct ToolReaction {
+  Vec3 force{0, 0, 0};   // N, force the tissue exerts on the tool
+  int active_points = 0; // contact points in contact
+};
+ToolReaction tool_reaction(const StepProblem& p, std::span<const double> q, Scratch& w);
+
+}  // namespace backsim

@@ -1,0 +1,46 @@
+// The time loop: steps from t = 0 to the model's duration, hands every step and
+// every output frame to an observer (which writes files, shows progress: the
+// engine itself does no I/O), and retries a failed step as smaller sub-steps.
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "engine/sim/state.hpp"
+#include "engine/sim/step_stats.hpp"
+
+#include <span>
+
+namespace backsim {
+
+class SimulationObserver {
+ public:
+  virtual ~SimulationObserver() = default;
+  // A frame: the state at an output time (t = 0 and every output interval).
+  virtual void on_frame(const Model& model, const State& state) = 0;
+  virtual void on_step(const Model& model, const State& state, const StepStats& stats) = 0;
+  // Asked between steps: return true to stop early (e.g. on SIGINT).
+  virtual bool stop_requested() { return false; }
+};
+
+struct SimulationSummary {
+  std::int64_t steps = 0;
+  std::int64_t frames = 0;
+  std::int64_t retried_steps = 0;  // steps that needed sub-steps
+  std::int64_t newton_iterations = 0;
+  std::int64_t cg_iterations = 0;
+  double peak_depth = 0;        // m
+  double peak_normal_force = 0; // N, largest z force of the tissue on the tool
+  double wall_seconds = 0;
+  bool stopped_early = false;
+};
+
+// Runs to the end. Throws SolverFailure when a step fails even after halving the
+// time step `kMaxStepHalvings` times; frames already handed out stay valid.
+SimulationSummary run_simulation(const Model& model, State& state, Scratch& scratch,
+                                 SimulationObserver& observer);
+
+inline constexpr int kMaxStepHalvings = 3;
+
+// Node displacements (m) of a state: x - X.
+void displacement(const Model& model, const State& state, std::span<Vec3> out);
+
+}  // namespace backsim

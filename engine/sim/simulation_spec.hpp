@@ -1,0 +1,113 @@
+// What the engine is asked to simulate, in SI units, already validated.
+//
+// The scenario layer (scenarios/) reads files, checks every value and fills these
+// structs; the engine trusts them and only asserts.
+#pragma once
+
+#include "engine/core/types.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace backsim {
+
+// A rectangular block of tissue meshed by the structured block mesher.
+// Reference frame: x lateral, y cranial, z posterior (out of the skin); the block
+// spans [-size.x/2, size.x/2] x [-size.y/2, size.y/2] x [-size.z, 0], so z = 0 is
+// the skin surface and z = -size.z the bone side.
+struct BlockGeometry {
+  Vec3 size{0.20, 0.15, 0.04};          // m
+  std::array<Index, 3> cells{20, 15, 6};  // hexahedral cells per axis, 6 tets each
+  // Geometric grading toward the top centre (where tools press): 1 = uniform;
+  // r > 1 makes the cells at the top centre r times smaller than the largest cells.
+  double grading = 1.0;
+};
+
+// Isotropic small-strain parameters; each material model maps them to its own.
+struct MaterialParams {
+  double youngs_modulus = 20e3;  // Pa
+  double poisson_ratio = 0.45;   // -
+  double density = 1050.0;       // kg/m^3
+};
+
+enum class MaterialModel : std::uint8_t { stable_neo_hookean };
+
+// Which faces of the block are held (the bone side is always the bottom).
+struct BoundarySpec {
+  bool fix_bottom = true;
+  bool fix_sides = false;
+};
+
+enum class ToolShape : std::uint8_t { sphere, capsule, box };
+enum class ToolControl : std::uint8_t {
+  kinematic,  // the tool's position follows the path and the depth profile
+  force,      // the tool follows the path in the surface plane; its depth is free and
+              // its normal force tracks the target (depth is an outcome)
+};
+
+struct ToolSpec {
+  ToolShape shape = ToolShape::sphere;
+  double radius = 0.03;                 // m: sphere, capsule; corner radius of a box
+  double length = 0.0;                  // m: capsule segment length (between cap centres)
+  Vec3 half_extents{0.04, 0.02, 0.01};  // m: box half extents (before rounding)
+  Vec3 axis{1.0, 0.0, 0.0};             // unit: capsule axis / box local x, in the surface plane
+  double friction = 0.3;                // Coulomb coefficient, tool on skin
+  double mass = 0.5;                    // kg: inertia of the tool in force control (dynamic)
+  // N s/m: damping of the tool's press motion in force control (dynamic): the
+  // therapist's arm is not a free mass. Human arm endpoint viscosity is about
+  // 5-30 N s/m in maintained postures (Tsuji et al. 1995, Biol Cybern 72:475).
+  double damping = 20.0;
+};
+
+// Press, hold, glide. The tool starts touching the undeformed surface (z = 0) above
+// path[0] and moves along the press axis -z.
+struct MotionSpec {
+  ToolControl control = ToolControl::kinematic;
+  std::vector<std::array<double, 2>> path{{0.0, 0.0}};  // m, (x, y) polyline on the surface
+  double press_depth = 0.01;   // m: kinematic depth reached after press_time
+  double normal_force = 10.0;  // N: force-control target reached after press_time
+  double max_depth = 0.03;     // m: force control never pushes the tool deeper
+  double press_time = 0.5;     // s
+  double hold_time = 0.0;      // s
+  double speed = 0.1;          // m/s along the path
+};
+
+enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
+
+struct SolverSettings {
+  TimeIntegration integration = TimeIntegration::quasi_static;
+  double time_step = 0.01;          // s
+  double duration = 0.0;            // s; 0 = until the motion ends
+  Vec3 gravity{0.0, 0.0, -9.81};    // m/s^2
+  int max_newton_iterations = 50;
+  double newton_tolerance = 1e-6;   // residual force relative to E h^2 (h: mean edge)
+  int max_cg_iterations = 2000;
+  double cg_tolerance = 1e-8;       // floor of the relative CG residual
+  double contact_stiffness_scale = 100.0;  // penalty = scale * E / h_surface
+  double friction_velocity = 1e-3;  // m/s: regularisation of static friction
+};
+
+struct OutputSettings {
+  double interval = 0.05;  // s between frames; every step's tool and solver data are kept
+};
+
+struct RunSettings {
+  int threads = 0;          // 0 = OpenMP default
+  std::uint64_t seed = 1;   // random streams derive from (seed, entity id)
+};
+
+struct SimulationSpec {
+  BlockGeometry geometry;
+  MaterialModel material_model = MaterialModel::stable_neo_hookean;
+  MaterialParams material;
+  BoundarySpec boundary;
+  ToolSpec tool;
+  MotionSpec motion;
+  SolverSettings solver;
+  OutputSettings output;
+  RunSettings run;
+};
+
+}  // namespace backsim

@@ -1,0 +1,44 @@
+#include "engine/sim/state.hpp"
+
+#include "engine/contact/tool_rest_height.hpp"
+
+#include <algorithm>
+
+namespace backsim {
+
+State initial_state(const Model& model) {
+  State s;
+  const Index n = model.node_count();
+  s.q.assign(model.dof_count(), 0.0);
+  for (Index i = 0; i < n; ++i)
+    for (int k = 0; k < 3; ++k) s.q[3 * i + k] = model.mesh.nodes[i](k);
+  s.q[model.tool_dof()] = 0.0;  // the tool starts touching the undeformed surface
+  s.velocity.assign(model.dof_count(), 0.0);
+  const Eigen::Vector2d xy = model.motion.surface_point(0.0);
+  s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tool, xy, model.rest_surface_points));
+  return s;
+}
+
+Scratch make_scratch(const Model& model) {
+  Scratch s;
+  const Index dofs = model.dof_count();
+  const Index points = model.contact.point_count();
+  for (auto* v : {&s.q_start, &s.q_inertial, &s.q_trial, &s.gradient, &s.direction, &s.rhs,
+                  &s.q_backup, &s.velocity_backup})
+    v->assign(dofs, 0.0);
+  s.tet_energy.assign(model.mesh.tet_count(), 0.0);
+  s.partials.assign(reduction_chunk_count(std::max({dofs, model.mesh.tet_count(), points})), 0.0);
+  s.hessian.bind(model.pattern);
+  s.tool_coupling.assign(3 * model.node_count(), 0.0);
+  s.preconditioner.assign(model.node_count(), Mat3::Identity());
+  s.pcg.resize(dofs);
+  s.contact_phi.assign(points, 0.0);
+  s.contact_normal.assign(points, Vec3::Zero());
+  s.friction_normal_force.assign(points, 0.0);
+  s.friction_t1.assign(points, Vec3::Zero());
+  s.friction_t2.assign(points, Vec3::Zero());
+  s.contact_point_start.assign(points, Vec3::Zero());
+  return s;
+}
+
+}  // namespace backsim

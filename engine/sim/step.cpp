@@ -1,0 +1,130 @@
+#include "engine/sim/step.hpp"
+
+#include "engine/contact/tool_rest_height.hpp"
+#include "engine/core/error.hpp"
+#include "engine/sim/newton.hpp"
+#include "engine/sim/potential.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace backsim {
+
+namespace {
+
+// How many times friction is re-lagged from the step's own solution, and the
+// relative change of the total normal force below which that is not needed.
+constexpr int kFrictionPasses = 2;
+constexpr double kFrictionLagTolerance = 1e-2;
+
+StepTargets targets_at(const Model& m, const State& s, double dt) {
+  StepTargets t;
+  t.time = s.time + dt;
+  t.dt = dt;
+  t.tool_xy = m.motion.surface_point(t.time);
+  t.tool_rest_height = tool_rest_height(m.tool, t.tool_xy, m.rest_surface_points);
+  t.force_target = m.motion.spec().control == ToolControl::force ? m.motion.normal_force(t.time) : 0.0;
+  t.tool_position_start = s.tool_position;
+  return t;
+}
+
+double total_normal_force(const Scratch& w) {
+  double sum = 0;
+  for (double f : w.friction_normal_force) sum += f;
+  return sum;
+}
+
+[[noreturn]] void fail(const State& s, double dt, const std::string& what, const char* advice) {
+  throw SolverFailure(fmt::format("step {} (t = {:.6g} s -> {:.6g} s): {}; {}", s.step + 1, s.time,
+                                  s.time + dt, what, advice));
+}
+
+}  // namespace
+
+StepStats step(const Model& m, State& state, Scratch& w, double dt) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const Index dofs = m.dof_count();
+  const Index tool = m.tool_dof();
+
+  // targets for the end of the step: tool path point, depth or force
+  StepProblem p;
+  p.model = &m;
+  p.targets = targets_at(m, state, dt);
+  p.dynamic = m.solver.integration == TimeIntegration::backward_euler;
+  p.h = dt;
+
+  // remember the start of the step (slip reference, inertia, retry)
+  std::copy(state.q.begin(), state.q.end(), w.q_start.begin());
+  record_contact_start(m, state.q, w);
+
+  // predict: inertial target q_n + h v_n, and a warm start extrapolated along the
+  // last step's velocity (the tool depth is prescribed in kinematic control)
+  for (Index i = 0; i < dofs; ++i) w.q_inertial[i] = state.q[i] + dt * state.velocity[i];
+  for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + m.dof_free[i] * dt * state.velocity[i];
+  if (m.motion.spec().control == ToolControl::kinematic) state.q[tool] = m.motion.depth(p.targets.time);
+  if (!(evaluate_energy(p, state.q, w).min_volume_ratio > 0)) {  // extrapolation inverted a tet
+    for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] * m.dof_free[i] + (1 - m.dof_free[i]) * state.q[i];
+  }
+
+  // minimise, re-lagging friction from the solution until the normal forces settle
+  lag_friction(p, w.q_start, w);
+  NewtonReport total;
+  total.min_line_search = 1;
+  ToolReaction reaction;
+  for (int pass = 0;; ++pass) {
+    const NewtonReport r = minimise(p, state.q, w);
+    total.iterations += r.iterations;
+    total.cg_iterations += r.cg_iterations;
+    total.residual = r.residual;
+    total.energy = r.energy;
+    total.min_line_search = std::min(total.min_line_search, r.min_line_search);
+    total.min_volume_ratio = r.min_volume_ratio;
+    if (!r.converged) {
+      std::copy(w.q_start.begin(), w.q_start.end(), state.q.begin());
+      fail(state, dt, r.failure, "try a smaller solver.time_step or a coarser solver.newton_tolerance");
+    }
+    // the reaction of the solved problem, with the friction lag it was solved with
+    reaction = tool_reaction(p, state.q, w);
+    if (m.tool_spec.friction == 0 || pass + 1 == kFrictionPasses) break;
+    const double before = total_normal_force(w);
+    lag_friction(p, state.q, w);
+    const double after = total_normal_force(w);
+    if (std::abs(after - before) <= kFrictionLagTolerance * std::max(after, before)) break;
+  }
+
+  // checks: an inverted element is a failure even where the energy stays finite
+  if (!(total.min_volume_ratio > 0)) {
+    std::copy(w.q_start.begin(), w.q_start.end(), state.q.begin());
+    fail(state, dt, fmt::format("an element inverted (smallest det F = {:.3e})", total.min_volume_ratio),
+         "the tool is pressing too deep for this mesh: reduce the depth or force, or refine the mesh");
+  }
+
+  // velocities, time, tool reaction
+  for (Index i = 0; i < dofs; ++i) state.velocity[i] = (state.q[i] - w.q_start[i]) / dt;
+  state.time = p.targets.time;
+  state.step += 1;
+  state.tool_position = tool_position(p.targets, state.q[tool]);
+  state.tool_force = reaction.force;
+
+  StepStats st;
+  st.time = state.time;
+  st.dt = dt;
+  st.newton_iterations = total.iterations;
+  st.cg_iterations = total.cg_iterations;
+  st.residual = total.residual;
+  st.energy = total.energy;
+  st.min_line_search = total.min_line_search;
+  st.min_volume_ratio = total.min_volume_ratio;
+  st.active_contacts = reaction.active_points;
+  st.tool_position = state.tool_position;
+  st.tool_force = reaction.force;
+  st.tool_depth = state.q[tool];
+  st.target_force = p.targets.force_target;
+  st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return st;
+}
+
+}  // namespace backsim

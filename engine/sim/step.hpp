@@ -1,0 +1,15 @@
+// One time step: step(model, state, scratch, dt).
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "engine/sim/state.hpp"
+#include "engine/sim/step_stats.hpp"
+
+namespace backsim {
+
+// Advances `state` by dt. Throws SolverFailure (with a diagnostic naming the step,
+// the time and what to try) when the step cannot be solved; `state` is then left
+// as it was at the start of the step.
+StepStats step(const Model& model, State& state, Scratch& scratch, double dt);
+
+}  // namespace backsim

@@ -1,0 +1,14 @@
+// A generated back as engine inputs: the mesh, a material per region, and the nodes
+// of the deep surface held at their reference position (bone).
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "models/back/back_mesher.hpp"
+
+namespace backsim::models {
+
+// Tool, motion, solver and output are left at their defaults: the caller (a
+// scenario) sets them.
+ModelInputs back_model_inputs(const BackModel& model);
+
+}  // namespace backsim::models

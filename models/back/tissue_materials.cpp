@@ -1,0 +1,89 @@
+#include "models/back/tissue_materials.hpp"
+
+#include "models/back/back_regions.hpp"
+
+namespace backsim::models {
+namespace {
+
+// All regions use nu = 0.45. Soft tissue is nearly incompressible, but linear tets
+// lock volumetrically as nu -> 0.5, and the engine's stable Neo-Hookean has no mixed
+// (u-p) formulation; 0.45 is the value the block scenarios use and keeps
+// lambda / mu = 9 instead of 49 at nu = 0.49.
+constexpr double kPoisson = 0.45;
+
+// Young's modulus from a shear modulus at nu = 0.45: E = 2 (1 + nu) mu.
+constexpr double young_from_shear(double mu) { return 2.0 * (1.0 + kPoisson) * mu; }
+
+// Muscle: resting shear moduli from shear-wave elastography.
+//  - upper trapezius along fibres 3.20 m/s at rest (Ewertsen 2018): mu = rho c^2 =
+//    1060 * 3.2^2 = 10.9 kPa; used for all trapezius parts, latissimus, rhomboids,
+//    quadratus lumborum and the lumped other muscles, for which physics.md has no
+//    separate value.
+//  - multifidus 18.55 kPa prone (Sadeghi 2020).
+//  - erector spinae: 15 kPa, between the two (MyotonPRO stiffness of the lumbar erector
+//    spinae, 239-277 N/m in healthy adults (Andonian 2015; Wu 2020), is not a modulus;
+//    it places the erector spinae between relaxed trapezius and multifidus).
+constexpr double kMuscleDensity = 1060.0;  // kg/m^3, Ward & Lieber 2005 (1.056-1.060 g/cm^3)
+constexpr double kTrapeziusShear = 1060.0 * 3.20 * 3.20;
+constexpr double kMultifidusShear = 18.55e3;
+constexpr double kErectorShear = 15.0e3;
+
+double muscle_shear(Muscle m) {
+  switch (m) {
+    case Muscle::multifidus: return kMultifidusShear;
+    case Muscle::erector_spinae_thoracic:
+    case Muscle::erector_spinae_lumbar: return kErectorShear;
+    default: return kTrapeziusShear;
+  }
+}
+
+// Skin and fascia: effective small-strain moduli, far below their tensile
+// moduli (dermis C10 ~ 1 MPa; thoracolumbar fascia 150 MPa along its fibres). Under a
+// tool these layers are compressed and bent at small strain, in the toe region of
+// their collagen, where in-vivo skin measures 0.1-0.9 MPa (torsion, Agache 1980,
+// Arch Dermatol Res 269:221; suction, Diridollou 2000). Fascia resists a press by its
+// tension only once it is stretched along its fibres, which the isotropic material
+// cannot express; its tensile modulus used isotropically would make it a 1 mm steel
+// sheet, and a 1e5 contrast to fat (1.5 kPa) that the Newton-PCG solver cannot
+// condition. A few hundred kPa keeps them 100-300 times stiffer than fat and 10 times
+// stiffer than muscle, so that they still spread the load (see docs/model.md).
+constexpr double kSkinModulus = 300e3;
+constexpr double kFasciaModulus = 300e3;
+constexpr double kThoracolumbarFasciaModulus = 400e3;
+// Subcutaneous fat: Neo-Hookean mu = 0.53 kPa (Sims 2010) -> E = 1.54 kPa; density
+// of adipose tissue ~ 920 kg/m^3 (Farvid 2005).
+constexpr double kFatShear = 530.0;
+constexpr double kFatDensity = 920.0;
+// Skin and dense connective tissue: ~1100 kg/m^3 (physics.md: tissue ~1050).
+constexpr double kConnectiveDensity = 1100.0;
+
+}  // namespace
+
+std::vector<MaterialParams> back_region_materials(const SubjectParams& subject) {
+  std::vector<MaterialParams> out(kBackRegionCount);
+  for (std::int32_t id = 0; id < kBackRegionCount; ++id) {
+    const BackRegion r = back_region(id);
+    MaterialParams& p = out[static_cast<std::size_t>(id)];
+    p.poisson_ratio = kPoisson;
+    if (r.is_muscle) {
+      double factor = subject.stiffness_scale;
+      for (const StiffnessFactor& f : subject.stiffness_factors)
+        if (f.muscle == r.muscle) factor *= f.factor;
+      p.youngs_modulus = young_from_shear(muscle_shear(r.muscle)) * factor;
+      p.density = kMuscleDensity;
+      continue;
+    }
+    switch (r.tissue) {
+      case Tissue::skin: p.youngs_modulus = kSkinModulus; p.density = kConnectiveDensity; break;
+      case Tissue::fat: p.youngs_modulus = young_from_shear(kFatShear); p.density = kFatDensity; break;
+      case Tissue::fascia: p.youngs_modulus = kFasciaModulus; p.density = kConnectiveDensity; break;
+      case Tissue::thoracolumbar_fascia:
+        p.youngs_modulus = kThoracolumbarFasciaModulus;
+        p.density = kConnectiveDensity;
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace backsim::models

@@ -1,0 +1,616 @@
+// The scenario schema: which tables and keys exist, their dimensions and allowed
+// ranges, and the checks that involve several keys. Reading a single value (types,
+// units, positions) is TableReader's job.
+#include "scenarios/scenario.hpp"
+
+#include "scenarios/issue_log.hpp"
+#include "scenarios/schema_names.hpp"
+#include "scenarios/table_reader.hpp"
+#include "scenarios/units.hpp"
+#include "models/back/back_geometry.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <span>
+
+namespace backsim {
+namespace {
+
+namespace schema = scenario_schema;
+using units::Dimension;
+
+constexpr std::array<std::string_view, 9> kTableNames{
+    "scenario", "geometry", "material", "boundary", "tool", "motion", "solver", "output", "run"};
+
+// A mesh larger than this takes far too long to be what someone meant; the limit also
+// keeps every node and element id well inside the 32-bit Index.
+constexpr std::int64_t kMaxTets = 5'000'000;
+constexpr std::int64_t kTetsPerCell = 6;
+
+// An axis whose length is within this many ulps of 1 is already normalised (it was
+// written by write_scenario_toml); dividing it again would change its last bits and
+// break the exact round trip.
+constexpr double kUnitLengthTolerance = 4.0 * std::numeric_limits<double>::epsilon();
+
+Interval closed_interval(double lower, double upper) { return Interval{lower, false, upper, false}; }
+Interval open_interval(double lower, double upper) { return Interval{lower, true, upper, true}; }
+
+std::string join_names(std::span<const std::string_view> names) {
+  std::string list;
+  for (std::string_view name : names) {
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  return list;
+}
+
+class ScenarioLoader {
+ public:
+  ScenarioLoader(const toml::table& root, IssueLog& log) : root_(root), log_(log) {
+    check_top_level();
+  }
+
+  // Fills spec_ and info_ from the file; problems go to the log.
+  void load() {
+    read_info();
+    read_geometry();
+    read_material();
+    read_boundary();
+    read_tool();
+    read_motion();
+    read_solver_and_output();
+    read_run();
+  }
+
+  const SimulationSpec& spec() const { return spec_; }
+  const ScenarioInfo& info() const { return info_; }
+  const ModelSource& model() const { return model_; }
+  void set_base_directory(std::filesystem::path base) { base_directory_ = std::move(base); }
+
+ private:
+  void check_top_level() {
+    for (const auto& [key, node] : root_) {
+      const toml::source_position at = key.source().begin;
+      const SourcePosition where{static_cast<int>(at.line), static_cast<int>(at.column)};
+      const bool known =
+          std::find(kTableNames.begin(), kTableNames.end(), key.str()) != kTableNames.end();
+      if (!known) {
+        log_.report(where, node.is_table()
+                               ? fmt::format("unknown table [{}]; allowed tables: {}", key.str(),
+                                             join_names(kTableNames))
+                               : fmt::format("unknown top-level key {}; every key belongs to one "
+                                             "of the tables: {}",
+                                             key.str(), join_names(kTableNames)));
+      } else if (!node.is_table()) {
+        log_.report(where, fmt::format("{} must be a table ([{}]) of keys", key.str(), key.str()));
+      }
+    }
+  }
+
+  TableReader table(std::string_view name, std::vector<std::string_view> keys) {
+    const toml::node* node = root_.get(name);
+    const toml::table* table = node != nullptr ? node->as_table() : nullptr;
+    // A missing table puts a missing required key at the start of the file.
+    const SourcePosition header = table != nullptr ? position_of(*table) : SourcePosition{1, 1};
+    return TableReader(table, name, header, std::move(keys), log_,
+                       node != nullptr && table == nullptr);
+  }
+
+  template <class T>
+  static void assign(T& field, const std::optional<T>& value) {
+    if (value) field = *value;
+  }
+
+  void read_info() {
+    TableReader t = table("scenario", {"name", "description"});
+    assign(info_.name, t.string("name"));
+    assign(info_.description, t.string("description"));
+  }
+
+  bool is_block() const { return model_.type == schema::GeometryType::block; }
+
+  void read_geometry() {
+    std::vector<std::string_view> keys{"type", "size", "cells", "grading", "preset", "resolution",
+                                       "file", "format", "length_scale", "region_field", "fibre_field",
+                                       "regions"};
+    for (const models::SubjectParameterInfo& p : models::subject_parameters()) keys.push_back(p.name);
+    TableReader t = table("geometry", keys);
+    const std::optional<schema::GeometryType> type = t.choice("type", schema::kGeometryTypes);
+    assign(model_.type, type);
+    const auto type_name = [&] { return schema::name_of(schema::kGeometryTypes, model_.type); };
+    // Reports a key of another geometry type; true if the key may be used.
+    const auto applies = [&](std::string_view key, schema::GeometryType owner) {
+      if (!t.has(key) || model_.type == owner || (t.has("type") && !type)) return model_.type == owner;
+      t.report(t.position(key), fmt::format("{} applies only to geometry.type = \"{}\", not \"{}\"; remove it",
+                                            t.qualified(key), schema::name_of(schema::kGeometryTypes, owner),
+                                            type_name()));
+      return false;
+    };
+    const bool block_keys = applies("size", schema::GeometryType::block) & applies("cells", schema::GeometryType::block) &
+                            applies("grading", schema::GeometryType::block);
+    bool back_keys = applies("preset", schema::GeometryType::back) & applies("resolution", schema::GeometryType::back);
+    for (const models::SubjectParameterInfo& p : models::subject_parameters())
+      back_keys = applies(p.name, schema::GeometryType::back) && back_keys;
+    bool mesh_keys = true;
+    for (std::string_view key : {"file", "format", "length_scale", "region_field", "fibre_field", "regions"})
+      mesh_keys = applies(key, schema::GeometryType::mesh) && mesh_keys;
+    if (t.has("type") && !type) {
+      size_known_ = false;
+      return;
+    }
+    switch (model_.type) {
+      case schema::GeometryType::block:
+        if (block_keys) read_block_geometry(t);
+        break;
+      case schema::GeometryType::back:
+        size_known_ = false;
+        if (back_keys) read_back_geometry(t);
+        break;
+      case schema::GeometryType::mesh:
+        size_known_ = false;
+        if (mesh_keys) read_mesh_geometry(t);
+        break;
+    }
+  }
+
+  void read_block_geometry(TableReader& t) {
+    const std::optional<Vec3> size = t.quantity3("size", Dimension::length, Interval::positive());
+    assign(spec_.geometry.size, size);
+    size_known_ = size.has_value() || !t.has("size");
+    // For a problem that involves the thickness (a depth), blame size[2] if it was written.
+    thickness_position_ = t.has("size") ? t.element_position("size", 2) : SourcePosition{};
+
+    // Each axis alone may use the whole budget; the product is checked below.
+    const std::optional<std::array<std::int64_t, 3>> cells =
+        t.integer3("cells", 1, kMaxTets / kTetsPerCell);
+    if (cells) {
+      const std::int64_t tets = kTetsPerCell * (*cells)[0] * (*cells)[1] * (*cells)[2];
+      if (tets > kMaxTets) {
+        t.report(t.position("cells"),
+                 fmt::format("geometry.cells = [{}, {}, {}] gives {} tetrahedra (6 per cell); "
+                             "allowed: at most {}",
+                             (*cells)[0], (*cells)[1], (*cells)[2], tets, kMaxTets));
+      } else {
+        for (std::size_t axis = 0; axis < 3; ++axis) {
+          spec_.geometry.cells[axis] = static_cast<Index>((*cells)[axis]);
+        }
+      }
+    }
+    assign(spec_.geometry.grading, t.quantity("grading", Dimension::dimensionless, closed_interval(1.0, 100.0)));
+  }
+
+  // A procedural back: preset, resolution, then subject parameters overriding the preset.
+  void read_back_geometry(TableReader& t) {
+    BackSource& back = model_.back;
+    assign(back.preset, t.choice("preset", schema::kPresets));
+    assign(back.resolution, t.choice("resolution", schema::kResolutions));
+    bool subject_valid = true;
+    // File order, so that the resolved text lists them as written.
+    std::vector<std::pair<SourcePosition, const models::SubjectParameterInfo*>> present;
+    for (const models::SubjectParameterInfo& p : models::subject_parameters())
+      if (t.has(p.name)) present.emplace_back(t.position(p.name), &p);
+    std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.first.line, a.first.column) < std::pair(b.first.line, b.first.column);
+    });
+    for (const auto& [where, p] : present) {
+      const std::optional<double> value = t.quantity(
+          p->name, p->is_length ? Dimension::length : Dimension::dimensionless, closed_interval(p->min, p->max));
+      if (value) back.overrides.emplace_back(std::string(p->name), *value);
+      else subject_valid = false;
+    }
+    if (!subject_valid) return;
+    try {
+      models::validate_subject(back.subject());
+      back_geometry_.emplace(back.subject());
+    } catch (const InvalidInput& error) {
+      t.report(t.position("type"), fmt::format("geometry: {}", error.what()));
+    }
+  }
+
+  // A mesh file and its region table.
+  void read_mesh_geometry(TableReader& t) {
+    MeshSource& mesh = model_.mesh;
+    if (t.require("file", "a path to a .msh, .vtk or .vtu file")) {
+      if (const std::optional<std::string> file = t.string("file")) {
+        std::filesystem::path path(*file);
+        if (path.is_relative()) path = (base_directory_ / path).lexically_normal();
+        mesh.file = path.string();
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(path, error)) {
+          t.report(t.position("file"), fmt::format("geometry.file = \"{}\": no such file ({})", *file, mesh.file));
+        }
+        const std::optional<models::MeshFormat> from_extension = models::mesh_format_from_path(path);
+        if (from_extension) mesh.format = *from_extension;
+        if (!t.has("format") && !from_extension) {
+          t.report(t.position("file"), fmt::format("geometry.file = \"{}\": unknown extension \"{}\"; allowed: .msh, .vtk, "
+                                                   ".vtu, or name the format with geometry.format",
+                                                   *file, path.extension().string()));
+        }
+      }
+    }
+    assign(mesh.format, t.choice("format", schema::kMeshFormats));
+    assign(mesh.options.length_scale, t.quantity("length_scale", Dimension::dimensionless, open_interval(0.0, 1e6)));
+    assign(mesh.options.region_field, t.string("region_field"));
+    assign(mesh.options.fibre_field, t.string("fibre_field"));
+    if (!t.require("regions", "an array of tables [[geometry.regions]] with source and region")) return;
+    const toml::node* node = root_.at_path("geometry.regions").node();
+    const toml::array* array = node != nullptr ? node->as_array() : nullptr;
+    if (array == nullptr || !array->is_array_of_tables() || array->empty()) {
+      t.report(t.position("regions"), "geometry.regions must be an array of tables ([[geometry.regions]]), at least one");
+      return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::table* entry = array->get(i)->as_table();
+      TableReader r(entry, fmt::format("geometry.regions[{}]", i), position_of(*entry),
+                    {"source", "region", "role", "youngs_modulus", "poisson_ratio", "density", "fibre"}, log_);
+      models::RegionRule rule;
+      if (r.require("source", "the physical group name or tag, or the cell field value, as a string"))
+        assign(rule.source, r.string("source"));
+      if (r.require("region", "a region name")) assign(rule.region, r.string("region"));
+      const std::optional<schema::RegionRole> role = r.choice("role", schema::kRegionRoles);
+      rule.bone = role == schema::RegionRole::bone;
+      if (rule.bone) {
+        for (std::string_view key : {"youngs_modulus", "poisson_ratio", "density", "fibre"})
+          if (r.has(key))
+            r.report(r.position(key), fmt::format("{} does not apply to role = \"bone\" (bone is rigid); remove it",
+                                                  r.qualified(key)));
+      } else {
+        assign(rule.material.youngs_modulus, r.quantity("youngs_modulus", Dimension::pressure, Interval::positive()));
+        assign(rule.material.poisson_ratio,
+               r.quantity("poisson_ratio", Dimension::dimensionless, Interval{0.0, false, 0.5, true}));
+        assign(rule.material.density, r.quantity("density", Dimension::density, Interval::positive()));
+        if (const std::optional<Vec3> fibre = r.quantity3("fibre", Dimension::dimensionless, Interval::any())) {
+          if (fibre->norm() == 0.0) r.report(r.position("fibre"), fmt::format("{} = [0, 0, 0] has no direction", r.qualified("fibre")));
+          else rule.fibre = *fibre;
+        }
+      }
+      mesh.options.regions.push_back(std::move(rule));
+    }
+  }
+
+  void read_material() {
+    TableReader t = table("material", {"model", "youngs_modulus", "poisson_ratio", "density"});
+    assign(spec_.material_model, t.choice("model", schema::kMaterialModels));
+    if (!is_block()) {
+      for (std::string_view key : {"youngs_modulus", "poisson_ratio", "density"})
+        if (t.has(key))
+          t.report(t.position(key), fmt::format("{} applies only to geometry.type = \"block\"; a {} takes its "
+                                                "materials per region{}; remove it",
+                                                t.qualified(key), schema::name_of(schema::kGeometryTypes, model_.type),
+                                                model_.type == schema::GeometryType::mesh ? " (geometry.regions)" : ""));
+      return;
+    }
+    assign(spec_.material.youngs_modulus,
+           t.quantity("youngs_modulus", Dimension::pressure, Interval::positive()));
+    // nu = 0.5 is incompressible: the Lame parameter lambda would be infinite.
+    assign(spec_.material.poisson_ratio,
+           t.quantity("poisson_ratio", Dimension::dimensionless, Interval{0.0, false, 0.5, true}));
+    assign(spec_.material.density, t.quantity("density", Dimension::density, Interval::positive()));
+  }
+
+  void read_boundary() {
+    TableReader t = table("boundary", {"fixed"});
+    if (!is_block()) {
+      if (t.has("fixed"))
+        t.report(t.position("fixed"), fmt::format("boundary.fixed applies only to geometry.type = \"block\"; a {} is "
+                                                  "held by its bone; remove it",
+                                                  schema::name_of(schema::kGeometryTypes, model_.type)));
+      return;
+    }
+    const std::optional<schema::FixedFaces> fixed = t.choice("fixed", schema::kFixedFaces);
+    if (fixed) {
+      spec_.boundary.fix_bottom = true;
+      spec_.boundary.fix_sides = *fixed == schema::FixedFaces::bottom_and_sides;
+    }
+  }
+
+  void read_tool() {
+    TableReader t = table("tool", {"shape", "radius", "length", "half_extents", "axis", "friction",
+                                   "mass"});
+    std::optional<ToolShape> shape;
+    if (t.require("shape", schema::quoted_names(schema::kToolShapes))) {
+      shape = t.choice("shape", schema::kToolShapes);
+    }
+    assign(spec_.tool.shape, shape);
+    const auto shape_name = [&] { return schema::name_of(schema::kToolShapes, *shape); };
+    // Reports a key that only makes sense for some shapes; true if the key may be used.
+    const auto applies = [&](std::string_view key, bool applicable, std::string_view only_for) {
+      if (!t.has(key) || !shape || applicable) return true;
+      t.report(t.position(key), fmt::format("{} applies only to {}, not to shape = \"{}\"; remove it",
+                                            t.qualified(key), only_for, shape_name()));
+      return false;
+    };
+
+    // A box's radius rounds its corners and may be 0; spheres and capsules need a body.
+    const bool is_box = shape == ToolShape::box;
+    assign(spec_.tool.radius, t.quantity("radius", Dimension::length,
+                                         is_box || !shape ? Interval::non_negative()
+                                                          : Interval::positive()));
+
+    if (applies("length", shape == ToolShape::capsule, "shape = \"capsule\"")) {
+      assign(spec_.tool.length, t.quantity("length", Dimension::length, Interval::non_negative()));
+    }
+    if (applies("half_extents", is_box, "shape = \"box\"")) {
+      assign(spec_.tool.half_extents,
+             t.quantity3("half_extents", Dimension::length, Interval::positive()));
+    }
+    if (applies("axis", shape != ToolShape::sphere, "shape = \"capsule\" or \"box\"")) {
+      read_tool_axis(t);
+    }
+    assign(spec_.tool.friction, t.quantity("friction", Dimension::dimensionless, closed_interval(0.0, 2.0)));
+    assign(spec_.tool.mass, t.quantity("mass", Dimension::mass, Interval::positive()));
+  }
+
+  void read_tool_axis(TableReader& t) {
+    const std::optional<Vec3> axis = t.quantity3("axis", Dimension::dimensionless, Interval::any());
+    if (!axis) return;
+    if ((*axis)[2] != 0.0) {
+      t.report(t.element_position("axis", 2),
+               fmt::format("tool.axis[2] = {} must be 0: the axis lies in the skin plane (x, y)",
+                           (*axis)[2]));
+      return;
+    }
+    // hypot: no overflow for huge components (x*x could overflow).
+    const double length = std::hypot((*axis)[0], (*axis)[1]);
+    if (length == 0.0) {
+      t.report(t.position("axis"), "tool.axis = [0, 0, 0] has no direction; allowed: a non-zero "
+                                   "vector in the skin plane, e.g. [1, 0, 0]");
+      return;
+    }
+    spec_.tool.axis = std::fabs(length - 1.0) <= kUnitLengthTolerance ? *axis : Vec3(*axis / length);
+  }
+
+  void read_motion() {
+    TableReader t = table("motion", {"control", "path", "press_depth", "normal_force", "max_depth",
+                                     "press_time", "hold_time", "speed"});
+    std::optional<ToolControl> control;
+    if (t.require("control", schema::quoted_names(schema::kToolControls))) {
+      control = t.choice("control", schema::kToolControls);
+    }
+    assign(spec_.motion.control, control);
+
+    read_path(t);
+
+    // Keys of the other control mode are errors, not silently ignored values.
+    const auto applies = [&](std::string_view key, ToolControl mode, std::string_view why) {
+      if (!t.has(key) || !control || *control == mode) return true;
+      t.report(t.position(key),
+               fmt::format("{} applies only to control = \"{}\", not \"{}\" ({}); remove it",
+                           t.qualified(key), schema::name_of(schema::kToolControls, mode),
+                           schema::name_of(schema::kToolControls, *control), why));
+      return false;
+    };
+    const bool kinematic = control == ToolControl::kinematic;
+    const bool force = control == ToolControl::force;
+    if (applies("press_depth", ToolControl::kinematic,
+                "under force control the depth is an outcome; motion.max_depth limits it")) {
+      const std::optional<double> depth =
+          t.quantity("press_depth", Dimension::length, Interval::positive());
+      assign(spec_.motion.press_depth, depth);
+      if (kinematic && (depth || !t.has("press_depth"))) {
+        check_below_thickness(t, "press_depth", spec_.motion.press_depth);
+      }
+    }
+    if (applies("normal_force", ToolControl::force,
+                "a kinematic tool follows motion.press_depth instead")) {
+      assign(spec_.motion.normal_force,
+             t.quantity("normal_force", Dimension::force, Interval::positive()));
+    }
+    if (applies("max_depth", ToolControl::force,
+                "a kinematic tool follows motion.press_depth instead")) {
+      const std::optional<double> depth =
+          t.quantity("max_depth", Dimension::length, Interval::positive());
+      assign(spec_.motion.max_depth, depth);
+      if (force && (depth || !t.has("max_depth"))) {
+        check_below_thickness(t, "max_depth", spec_.motion.max_depth);
+      }
+    }
+    assign(spec_.motion.press_time, t.quantity("press_time", Dimension::time, Interval::positive()));
+    assign(spec_.motion.hold_time,
+           t.quantity("hold_time", Dimension::time, Interval::non_negative()));
+    assign(spec_.motion.speed, t.quantity("speed", Dimension::velocity, Interval::positive()));
+  }
+
+  // A depth must stay inside the block: the tool may not reach the fixed bone side.
+  void check_below_thickness(TableReader& t, std::string_view key, double depth) {
+    if (!size_known_) return;
+    const double thickness = spec_.geometry.size[2];
+    if (depth < thickness) return;
+    const bool written = t.has(key);
+    const SourcePosition where = written || thickness_position_.line == 0 ? t.position(key)
+                                                                          : thickness_position_;
+    t.report(where, fmt::format("{} = {} m{} must be less than the block thickness "
+                                "geometry.size[2] = {} m; allowed: 0 < depth < {} m",
+                                t.qualified(key), depth, written ? "" : " (the default)",
+                                thickness, thickness));
+  }
+
+  void read_path(TableReader& t) {
+    const auto path = t.quantity_pairs("path", Dimension::length);
+    if (!path) return;
+    bool path_valid = true;
+    const double half_x = spec_.geometry.size[0] / 2.0;
+    const double half_y = spec_.geometry.size[1] / 2.0;
+    for (std::size_t i = 0; i < path->size(); ++i) {
+      const auto [x, y] = (*path)[i];
+      if (back_geometry_ && !back_geometry_->contains(x, y)) {
+        t.report(t.element_position("path", i),
+                 fmt::format("motion.path[{}] = [{}, {}] m is outside the back (|x| up to about {:.3f} m at this "
+                             "height; y from {:.3f} m at S1 to about {:.3f} m at the neck; L5 at y = 0)",
+                             i, x, y, back_geometry_->half_width(y), back_geometry_->y_bottom(), back_geometry_->y_top(x)));
+        path_valid = false;
+      }
+      if (size_known_ && (std::fabs(x) > half_x || std::fabs(y) > half_y)) {
+        t.report(t.element_position("path", i),
+                 fmt::format("motion.path[{}] = [{}, {}] m is outside the top face of the block; "
+                             "allowed: |x| <= {} m and |y| <= {} m (half of geometry.size)",
+                             i, x, y, half_x, half_y));
+        path_valid = false;
+      }
+      // A zero-length segment has no direction to glide along.
+      if (i > 0 && (*path)[i] == (*path)[i - 1]) {
+        t.report(t.element_position("path", i),
+                 fmt::format("motion.path[{}] repeats the previous point [{}, {}] m; consecutive "
+                             "points must differ",
+                             i, x, y));
+        path_valid = false;
+      }
+    }
+    if (path_valid) spec_.motion.path = *path;
+  }
+
+  void read_solver_and_output() {
+    TableReader s = table("solver", {"integration", "time_step", "duration", "gravity",
+                                     "max_newton_iterations", "newton_tolerance",
+                                     "max_cg_iterations", "cg_tolerance",
+                                     "contact_stiffness_scale", "friction_velocity"});
+    assign(spec_.solver.integration, s.choice("integration", schema::kTimeIntegrations));
+    const std::optional<double> time_step =
+        s.quantity("time_step", Dimension::time, Interval::positive());
+    assign(spec_.solver.time_step, time_step);
+    const bool time_step_known = time_step.has_value() || !s.has("time_step");
+    const std::optional<double> duration =
+        s.quantity("duration", Dimension::time, Interval::non_negative());
+    assign(spec_.solver.duration, duration);
+    const bool duration_known = duration.has_value() || !s.has("duration");
+    if (time_step_known && duration_known && spec_.solver.duration > 0.0 &&
+        spec_.solver.time_step > spec_.solver.duration) {
+      s.report(s.has("time_step") ? s.position("time_step") : s.position("duration"),
+               fmt::format("solver.time_step = {} s is longer than solver.duration = {} s; "
+                           "allowed: time_step <= duration (or duration = 0: until the motion ends)",
+                           spec_.solver.time_step, spec_.solver.duration));
+    }
+    assign(spec_.solver.gravity, s.quantity3("gravity", Dimension::acceleration, Interval::any()));
+    assign(spec_.solver.max_newton_iterations,
+           narrow(s.integer("max_newton_iterations", 1, 1000)));
+    assign(spec_.solver.newton_tolerance,
+           s.quantity("newton_tolerance", Dimension::dimensionless, open_interval(0.0, 1.0)));
+    assign(spec_.solver.max_cg_iterations, narrow(s.integer("max_cg_iterations", 1, 100'000)));
+    assign(spec_.solver.cg_tolerance,
+           s.quantity("cg_tolerance", Dimension::dimensionless, open_interval(0.0, 1.0)));
+    assign(spec_.solver.contact_stiffness_scale,
+           s.quantity("contact_stiffness_scale", Dimension::dimensionless, closed_interval(1.0, 1e6)));
+    assign(spec_.solver.friction_velocity,
+           s.quantity("friction_velocity", Dimension::velocity, Interval::positive()));
+
+    TableReader o = table("output", {"interval"});
+    const std::optional<double> interval = o.quantity("interval", Dimension::time, Interval::positive());
+    assign(spec_.output.interval, interval);
+    // Frames are taken at step ends: an interval below the step could not be honoured.
+    if (time_step_known && (interval || !o.has("interval")) &&
+        spec_.output.interval < spec_.solver.time_step) {
+      const bool written = o.has("interval");
+      o.report(written || !s.has("time_step") ? o.position("interval") : s.position("time_step"),
+               fmt::format("output.interval = {} s{} is shorter than solver.time_step = {} s; "
+                           "allowed: interval >= time_step",
+                           spec_.output.interval, written ? "" : " (the default)",
+                           spec_.solver.time_step));
+    }
+  }
+
+  void read_run() {
+    TableReader t = table("run", {"threads", "seed"});
+    assign(spec_.run.threads, narrow(t.integer("threads", 0, std::numeric_limits<int>::max())));
+    const std::optional<std::int64_t> seed =
+        t.integer("seed", 0, std::numeric_limits<std::int64_t>::max());
+    if (seed) spec_.run.seed = static_cast<std::uint64_t>(*seed);
+  }
+
+  // The reader has already checked the range, so the value fits in an int.
+  static std::optional<int> narrow(std::optional<std::int64_t> value) {
+    if (!value) return std::nullopt;
+    return static_cast<int>(*value);
+  }
+
+  const toml::table& root_;
+  IssueLog& log_;
+  SimulationSpec spec_;
+  ScenarioInfo info_;
+  ModelSource model_;
+  std::filesystem::path base_directory_;  // mesh files are relative to the scenario file
+  std::optional<models::BackGeometry> back_geometry_;  // a valid back, for path checks
+  bool size_known_ = true;                // geometry.size is valid or defaulted (block only)
+  SourcePosition thickness_position_;     // of geometry.size[2], if written
+};
+
+}  // namespace
+
+std::string ScenarioIssue::to_string() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}:{}:{}: {}", file, line, column, message);
+}
+
+namespace {
+std::string join_issues(const std::vector<ScenarioIssue>& issues) {
+  std::string text;
+  for (const ScenarioIssue& issue : issues) {
+    if (!text.empty()) text += '\n';
+    text += issue.to_string();
+  }
+  return text.empty() ? std::string("invalid scenario") : text;
+}
+}  // namespace
+
+InvalidScenario::InvalidScenario(std::vector<ScenarioIssue> issues)
+    : InvalidInput(join_issues(issues)), issues_(std::move(issues)) {}
+
+Scenario parse_scenario(std::string_view text, std::string_view source_name) {
+  IssueLog log{std::string(source_name)};
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& error) {
+    // The rest of the file cannot be trusted after a syntax error: stop here.
+    const toml::source_position at = error.source().begin;
+    log.report(SourcePosition{static_cast<int>(at.line), static_cast<int>(at.column)},
+               fmt::format("TOML syntax error: {}", error.description()));
+    throw InvalidScenario(log.sorted_issues());
+  }
+
+  ScenarioLoader loader(root, log);
+  // Files named by the scenario are relative to its directory ("<builtin:...>" and
+  // other non-paths: the working directory).
+  if (!source_name.empty() && source_name.front() != '<')
+    loader.set_base_directory(std::filesystem::path(source_name).parent_path());
+  loader.load();
+  if (!log.empty()) throw InvalidScenario(log.sorted_issues());
+
+  return Scenario{loader.spec(), loader.info(), loader.model(), std::string(source_name),
+                  write_scenario_toml(loader.spec(), loader.info(), loader.model())};
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  const auto unreadable = [&](std::string message) {
+    return InvalidScenario({ScenarioIssue{name, 0, 0, std::move(message)}});
+  };
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    throw unreadable(fmt::format("cannot read the scenario file: {}",
+                                 error ? error.message() : "no such file"));
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw unreadable("cannot read the scenario file: it is a directory, expected a TOML file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw unreadable("cannot read the scenario file: it cannot be opened (permissions?)");
+  // Read in chunks rather than through istreambuf_iterator (GCC 12 warns of a null
+  // dereference inside it at -O2 with -Wnull-dereference).
+  std::string text;
+  std::array<char, 1 << 16> chunk{};
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw unreadable("cannot read the scenario file: read error");
+  return parse_scenario(text, name);
+}
+
+}  // namespace backsim

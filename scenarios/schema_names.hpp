@@ -1,0 +1,92 @@
+// The words a scenario file uses for enumerated settings, shared by the loader (text
+// -> enum) and the writer (enum -> text) so that the two cannot disagree.
+#pragma once
+
+#include "engine/sim/simulation_spec.hpp"
+#include "models/back/back_mesher.hpp"
+#include "models/import/mesh_import.hpp"
+#include "models/subject.hpp"
+#include "scenarios/model_source.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace backsim::scenario_schema {
+
+template <class Enum>
+struct NamedValue {
+  std::string_view name;
+  Enum value;
+};
+
+// geometry.type (GeometryType is declared in model_source.hpp).
+// boundary.fixed: which faces are held (maps to BoundarySpec's two flags).
+enum class FixedFaces { bottom, bottom_and_sides };
+
+inline constexpr std::array kGeometryTypes{NamedValue<GeometryType>{"block", GeometryType::block},
+                                          NamedValue<GeometryType>{"back", GeometryType::back},
+                                          NamedValue<GeometryType>{"mesh", GeometryType::mesh}};
+inline constexpr std::array kPresets{
+    NamedValue<models::Condition>{"healthy", models::Condition::healthy},
+    NamedValue<models::Condition>{"desk-worker", models::Condition::desk_worker},
+    NamedValue<models::Condition>{"low-back-pain", models::Condition::low_back_pain},
+    NamedValue<models::Condition>{"post-workout", models::Condition::post_workout},
+    NamedValue<models::Condition>{"pregnancy", models::Condition::pregnancy}};
+inline constexpr std::array kResolutions{
+    NamedValue<models::Resolution>{"coarse", models::Resolution::coarse},
+    NamedValue<models::Resolution>{"standard", models::Resolution::standard},
+    NamedValue<models::Resolution>{"fine", models::Resolution::fine}};
+inline constexpr std::array kMeshFormats{NamedValue<models::MeshFormat>{"msh", models::MeshFormat::msh},
+                                         NamedValue<models::MeshFormat>{"vtk", models::MeshFormat::vtk},
+                                         NamedValue<models::MeshFormat>{"vtu", models::MeshFormat::vtu}};
+enum class RegionRole { tissue, bone };
+inline constexpr std::array kRegionRoles{NamedValue<RegionRole>{"tissue", RegionRole::tissue},
+                                         NamedValue<RegionRole>{"bone", RegionRole::bone}};
+inline constexpr std::array kMaterialModels{
+    NamedValue<MaterialModel>{"stable_neo_hookean", MaterialModel::stable_neo_hookean}};
+inline constexpr std::array kFixedFaces{
+    NamedValue<FixedFaces>{"bottom", FixedFaces::bottom},
+    NamedValue<FixedFaces>{"bottom_and_sides", FixedFaces::bottom_and_sides}};
+inline constexpr std::array kToolShapes{NamedValue<ToolShape>{"sphere", ToolShape::sphere},
+                                        NamedValue<ToolShape>{"capsule", ToolShape::capsule},
+                                        NamedValue<ToolShape>{"box", ToolShape::box}};
+inline constexpr std::array kToolControls{
+    NamedValue<ToolControl>{"kinematic", ToolControl::kinematic},
+    NamedValue<ToolControl>{"force", ToolControl::force}};
+inline constexpr std::array kTimeIntegrations{
+    NamedValue<TimeIntegration>{"quasi_static", TimeIntegration::quasi_static},
+    NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> value_of(const std::array<NamedValue<Enum>, N>& names, std::string_view name) {
+  for (const auto& named : names) {
+    if (named.name == name) return named.value;
+  }
+  return std::nullopt;
+}
+
+// The name of an enum value; an enum value without a name is a bug in this table.
+template <class Enum, std::size_t N>
+std::string_view name_of(const std::array<NamedValue<Enum>, N>& names, Enum value) {
+  for (const auto& named : names) {
+    if (named.value == value) return named.name;
+  }
+  return {};
+}
+
+// "\"sphere\", \"capsule\", \"box\"" for messages.
+template <class Enum, std::size_t N>
+std::string quoted_names(const std::array<NamedValue<Enum>, N>& names) {
+  std::string list;
+  for (const auto& named : names) {
+    if (!list.empty()) list += ", ";
+    list += '"';
+    list += named.name;
+    list += '"';
+  }
+  return list;
+}
+
+}  // namespace backsim::scenario_schema

@@ -1,0 +1,143 @@
+// The backsim program end to end: exit codes, outputs, determinism across thread
+// counts, crash safety, diagnostics.
+#include "../io/hdf5_test_reader.hpp"
+#include "../io/scratch_directory.hpp"
+#include "cli/exit_codes.hpp"
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <regex>
+#include <thread>
+
+using namespace backsim;
+using namespace backsim::test;
+
+namespace {
+const std::filesystem::path kData = BACKSIM_TEST_DATA_DIR;
+
+std::string read_string_attribute(hid_t file, const char* name) {
+  AttributeHandle attr(H5Aopen(file, name, H5P_DEFAULT));
+  REQUIRE(attr.valid());
+  DatatypeHandle type(H5Aget_type(attr.get()));
+  char* text = nullptr;
+  DatatypeHandle mem = utf8_string_type();
+  REQUIRE(H5Aread(attr.get(), mem.get(), &text) >= 0);
+  std::string s = text ? text : "";
+  H5free_memory(text);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("backsim run with no file runs the demo and summarises it", "[cli]") {
+  ScratchDirectory dir("cli-demo");
+  const ProcessResult r = run_backsim({"run"}, dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == exit_code::ok);
+  for (const char* line : {"peak depth", "peak force", "Newton", "CG", "wall time"}) CHECK(r.out.find(line) != std::string::npos);
+  REQUIRE(std::filesystem::exists(dir / "backsim-demo.h5"));
+  CHECK_FALSE(std::filesystem::exists(dir / "backsim-demo.h5.partial"));
+  FileHandle file = open_read_only(dir / "backsim-demo.h5");
+  CHECK(read_string_attribute(file.get(), "status") == "ok");
+  const auto time = read_float64(file.get(), "/frames/time");
+  const auto disp = read_float64(file.get(), "/frames/displacement");
+  REQUIRE(time.dims[0] >= 10);
+  CHECK(disp.dims[0] == time.dims[0]);
+  // The demo presses 8 mm: the largest downward displacement is close to that.
+  double deepest = 0;
+  for (std::size_t i = 2; i < disp.values.size(); i += 3) deepest = std::min(deepest, disp.values[i]);
+  CHECK(deepest < -0.007);
+  CHECK(deepest > -0.009);
+}
+
+TEST_CASE("the same scenario on 1 and 2 threads writes bit-identical arrays", "[cli][determinism]") {
+  ScratchDirectory dir("cli-threads");
+  const std::string scenario = (kData / "cli" / "small_glide.toml").string();
+  REQUIRE(run_backsim({"run", scenario, "-o", "one.h5", "--threads", "1", "-q"}, dir.path()).exit_code == 0);
+  REQUIRE(run_backsim({"run", scenario, "-o", "two.h5", "--threads", "2", "-q"}, dir.path()).exit_code == 0);
+  FileHandle one = open_read_only(dir / "one.h5");
+  FileHandle two = open_read_only(dir / "two.h5");
+  for (const char* path : {"/frames/time", "/frames/displacement", "/tool/position", "/tool/force", "/tool/depth",
+                           "/solver/residual", "/solver/energy", "/solver/min_volume_ratio"}) {
+    INFO(path);
+    const auto a = read_float64(one.get(), path);
+    const auto b = read_float64(two.get(), path);
+    REQUIRE(a.dims == b.dims);
+    REQUIRE(!a.values.empty());
+    CHECK(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0);
+  }
+  const auto newton_a = read_int32(one.get(), "/solver/cg_iterations");
+  const auto newton_b = read_int32(two.get(), "/solver/cg_iterations");
+  CHECK(newton_a.values == newton_b.values);
+}
+
+TEST_CASE("every malformed scenario is rejected with file:line:col and exit code 3", "[cli][validation]") {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kData / "malformed")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++files;
+    const std::string first_line = slurp(entry.path()).substr(0, slurp(entry.path()).find('\n'));
+    std::smatch m;
+    REQUIRE(std::regex_search(first_line, m, std::regex(R"(# expect: (\d+):(\d+):)")));
+    ScratchDirectory dir("cli-malformed");
+    const ProcessResult r = run_backsim({"validate", entry.path().string()}, dir.path());
+    INFO(entry.path().filename().string() << "\n" << r.err);
+    CHECK(r.exit_code == exit_code::invalid_input);
+    CHECK(r.err.find(entry.path().string() + ":" + m[1].str() + ":" + m[2].str() + ": ") != std::string::npos);
+  }
+  CHECK(files >= 10);
+}
+
+TEST_CASE("usage errors and valid files give their exit codes", "[cli]") {
+  ScratchDirectory dir("cli-usage");
+  CHECK(run_backsim({}, dir.path()).exit_code == exit_code::usage);
+  CHECK(run_backsim({"frobnicate"}, dir.path()).exit_code == exit_code::usage);
+  CHECK(run_backsim({"run", "no-such-file.toml"}, dir.path()).exit_code == exit_code::usage);
+  const ProcessResult ok = run_backsim({"validate", (kData / "cli" / "small_glide.toml").string()}, dir.path());
+  CHECK(ok.exit_code == exit_code::ok);
+  CHECK(ok.out.find("valid") != std::string::npos);
+  // A run that cannot write its output: the directory does not exist.
+  const ProcessResult bad =
+      run_backsim({"run", (kData / "cli" / "small_glide.toml").string(), "-o", "missing/dir/out.h5"}, dir.path());
+  CHECK(bad.exit_code == exit_code::output_failure);
+}
+
+TEST_CASE("a failing solve stops with a diagnostic, exit code 4, and keeps the frames", "[cli][failure]") {
+  ScratchDirectory dir("cli-failure");
+  const ProcessResult r = run_backsim({"run", (kData / "cli" / "newton_starved.toml").string(), "-o", "f.h5"}, dir.path());
+  INFO(r.err);
+  CHECK(r.exit_code == exit_code::solver_failure);
+  CHECK(r.err.find("Newton did not converge") != std::string::npos);
+  CHECK(r.err.find("step 1") != std::string::npos);
+  REQUIRE(std::filesystem::exists(dir / "f.h5"));
+  FileHandle file = open_read_only(dir / "f.h5");
+  CHECK(read_string_attribute(file.get(), "status") == "solver_failure");
+  CHECK(read_string_attribute(file.get(), "error").find("Newton") != std::string::npos);
+  CHECK(read_float64(file.get(), "/frames/time").dims[0] >= 1);  // the initial frame is kept
+}
+
+TEST_CASE("a run killed with SIGKILL leaves a readable file with the frames so far", "[cli][crash]") {
+  for (const int delay_ms : {1500, 3000}) {
+    ScratchDirectory dir("cli-kill-" + std::to_string(delay_ms));
+    const pid_t pid = start_backsim({"run", (kData / "cli" / "long_press.toml").string(), "-o", "k.h5"}, dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    REQUIRE(kill(pid, SIGKILL) == 0);
+    const ProcessResult r = wait_backsim(pid, dir.path());
+    REQUIRE(r.exit_code == -1);  // killed, not finished: the run takes longer than the delay
+    CHECK_FALSE(std::filesystem::exists(dir / "k.h5"));
+    REQUIRE(std::filesystem::exists(dir / "k.h5.partial"));
+    FileHandle file = open_read_only(dir / "k.h5.partial");
+    CHECK(read_string_attribute(file.get(), "status") == "running");
+    const auto time = read_float64(file.get(), "/frames/time");
+    const auto disp = read_float64(file.get(), "/frames/displacement");
+    INFO("killed after " << delay_ms << " ms with " << time.dims[0] << " frames");
+    REQUIRE(time.dims[0] >= 2);
+    // A killed file may hold one displacement row more than its time count (docs/output.md).
+    CHECK((disp.dims[0] == time.dims[0] || disp.dims[0] == time.dims[0] + 1));
+    for (std::size_t k = 1; k < time.dims[0]; ++k) CHECK(time.values[k] > time.values[k - 1]);
+    // Every kept frame is a real state: finite, and the pressed ones are displaced.
+    for (double v : disp.values) REQUIRE(std::isfinite(v));
+  }
+}

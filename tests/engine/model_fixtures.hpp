@@ -1,0 +1,42 @@
+// Small models for engine tests.
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "engine/sim/simulation.hpp"
+#include "engine/sim/simulation_spec.hpp"
+#include "engine/sim/state.hpp"
+
+#include <vector>
+
+namespace backsim::test {
+
+// A 4 x 3 x 2 cm block, 20 kPa, a 1 cm sphere pressing 2 mm over 0.2 s, then a
+// 1 cm glide: small enough to solve in well under a second.
+inline SimulationSpec small_block_spec() {
+  SimulationSpec s;
+  s.geometry.size = Vec3(0.04, 0.03, 0.02);
+  s.geometry.cells = {8, 6, 4};
+  s.material.youngs_modulus = 20e3;
+  s.material.poisson_ratio = 0.45;
+  s.tool.shape = ToolShape::sphere;
+  s.tool.radius = 0.01;
+  s.tool.friction = 0.3;
+  s.motion.control = ToolControl::kinematic;
+  s.motion.path = {{0.0, 0.0}, {0.01, 0.0}};
+  s.motion.press_depth = 0.002;
+  s.motion.press_time = 0.2;
+  s.motion.speed = 0.05;
+  s.solver.time_step = 0.05;
+  s.output.interval = 0.05;
+  return s;
+}
+
+// Records every step and frame.
+struct RecordingObserver : SimulationObserver {
+  std::vector<StepStats> steps;
+  std::vector<std::vector<double>> frames;
+  void on_frame(const Model&, const State& s) override { frames.push_back(s.q); }
+  void on_step(const Model&, const State&, const StepStats& st) override { steps.push_back(st); }
+};
+
+}  // namespace backsim::test
