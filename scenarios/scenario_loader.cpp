@@ -313,7 +313,7 @@ class ScenarioLoader {
 
   void read_tool() {
     TableReader t = table("tool", {"shape", "radius", "length", "half_extents", "axis", "friction",
-                                   "mass"});
+                                   "mass", "damping"});
     std::optional<ToolShape> shape;
     if (t.require("shape", schema::quoted_names(schema::kToolShapes))) {
       shape = t.choice("shape", schema::kToolShapes);
@@ -346,6 +346,15 @@ class ScenarioLoader {
     }
     assign(spec_.tool.friction, t.quantity("friction", Dimension::dimensionless, closed_interval(0.0, 2.0)));
     assign(spec_.tool.mass, t.quantity("mass", Dimension::mass, Interval::positive()));
+    assign(spec_.tool.damping, t.quantity("damping", Dimension::damping, Interval::non_negative()));
+    // A box's edges are sharp unless a radius is given, and rounded edges must fit inside it.
+    if (is_box && !t.has("radius")) spec_.tool.radius = 0.0;
+    if (is_box && t.has("radius") && spec_.tool.radius > spec_.tool.half_extents.minCoeff()) {
+      t.report(t.position("radius"),
+               fmt::format("tool.radius = {} m rounds the box's edges and must not exceed its smallest half "
+                           "extent, {} m",
+                           spec_.tool.radius, spec_.tool.half_extents.minCoeff()));
+    }
   }
 
   void read_tool_axis(TableReader& t) {

@@ -164,7 +164,7 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   }
 
   const ToolSpec& tool = spec.tool;
-  out += "\n# Tool: shape and sizes (m), axis in the skin plane, friction coefficient, mass (kg).\n";
+  out += "\n# Tool: shape and sizes (m), axis in the skin plane, friction coefficient, mass (kg), damping (N s/m).\n";
   out += "[tool]\n";
   line("shape", toml_string(schema::name_of(schema::kToolShapes, tool.shape)));
   line("radius", number(tool.radius));
@@ -173,6 +173,7 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   if (tool.shape != ToolShape::sphere) line("axis", vector3(tool.axis));
   line("friction", number(tool.friction));
   line("mass", number(tool.mass));
+  line("damping", number(tool.damping));
 
   const MotionSpec& motion = spec.motion;
   out += "\n# Motion: control, path on the skin (m), depth (m) or force (N), times (s), speed (m/s).\n";

@@ -40,6 +40,9 @@ constexpr std::array kUnits{
     Unit{"m/s^2", D::acceleration, 1.0, 1.0},
     Unit{"cm/s^2", D::acceleration, 1.0, 1e2},
     Unit{"mm/s^2", D::acceleration, 1.0, 1e3},
+    Unit{"N*s/m", D::damping, 1.0, 1.0},
+    Unit{"Ns/m", D::damping, 1.0, 1.0},
+    Unit{"kg/s", D::damping, 1.0, 1.0},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -70,6 +73,7 @@ std::string_view dimension_name(Dimension dimension) {
     case D::mass: return "mass";
     case D::density: return "density";
     case D::acceleration: return "acceleration";
+    case D::damping: return "damping";
   }
   return "unknown dimension";
 }

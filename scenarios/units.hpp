@@ -24,6 +24,7 @@ enum class Dimension {
   mass,
   density,
   acceleration,
+  damping,  // viscous damping coefficient, force per velocity
 };
 
 // "length", "pressure", ... for messages.

@@ -18,17 +18,6 @@ using namespace backsim::test;
 namespace {
 const std::filesystem::path kData = BACKSIM_TEST_DATA_DIR;
 
-std::string read_string_attribute(hid_t file, const char* name) {
-  AttributeHandle attr(H5Aopen(file, name, H5P_DEFAULT));
-  REQUIRE(attr.valid());
-  DatatypeHandle type(H5Aget_type(attr.get()));
-  char* text = nullptr;
-  DatatypeHandle mem = utf8_string_type();
-  REQUIRE(H5Aread(attr.get(), mem.get(), &text) >= 0);
-  std::string s = text ? text : "";
-  H5free_memory(text);
-  return s;
-}
 }  // namespace
 
 TEST_CASE("backsim run with no file runs the demo and summarises it", "[cli]") {

@@ -90,7 +90,7 @@ TEST_CASE("Hertz indentation of a large block by a sphere is within 5%", "[hertz
 
 TEST_CASE("Hertz convergence table", "[.][hertz-convergence]") {
   const double expected = hertz_force();
-  std::printf("| cells (n x n x n/2) | grading | tets | smallest cell (mm) | a / cell | force (mN) | error |\n");
+  std::printf("| cells (n x n x n, quarter) | grading | tets | smallest cell (mm) | a / cell | force (mN) | error |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   for (const auto& [n, g] : std::vector<std::pair<Index, double>>{{12, 30}, {16, 30}, {20, 30}, {24, 30}, {28, 30}, {32, 30}, {36, 30}, {40, 30}}) {
     const Indentation r = indent(n, g);

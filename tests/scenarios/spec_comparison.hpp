@@ -25,6 +25,7 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.tool.axis == b.tool.axis);
   CHECK(a.tool.friction == b.tool.friction);
   CHECK(a.tool.mass == b.tool.mass);
+  CHECK(a.tool.damping == b.tool.damping);
   CHECK(a.motion.control == b.motion.control);
   CHECK(a.motion.path == b.motion.path);
   CHECK(a.motion.press_depth == b.motion.press_depth);

@@ -30,6 +30,7 @@ SimulationSpec non_default_box_spec() {
   spec.tool.axis = Vec3(0.6, 0.8, 0.0);
   spec.tool.friction = 1.0 / 3.0;  // not a short decimal: needs all 17 digits
   spec.tool.mass = 0.75;
+  spec.tool.damping = 12.5;
   spec.motion.control = ToolControl::force;
   spec.motion.path = {{-0.1, -0.05}, {0.1 / 3.0, 0.0}, {0.12, 0.07}};
   spec.motion.normal_force = 5.0;
@@ -115,7 +116,7 @@ TEST_CASE("the resolved text writes every table, each after a one-line comment",
     previous = line;
   }
   CHECK(tables == 8);  // geometry material boundary tool motion solver output run
-  CHECK_THAT(text, Catch::Contains("friction = 0.33333333333333331\n"));
+  CHECK_THAT(text, Catch::Contains("friction = 0.3333333333333333\n"));
   CHECK_THAT(text, Catch::Contains("half_extents = ["));
   CHECK_THAT(text, !Catch::Contains("press_depth"));  // force control: not a key
 }

@@ -1,0 +1,151 @@
+// backsim-bench: times the engine on reference problems for each thread count and
+// writes a CSV and a Markdown table to bench/results/<machine>/.
+//
+// Problem: the foundation's block (20 x 15 x 4 cm, 20 kPa, nu 0.45) at a given
+// size, pressed 6 mm by a 3 cm sphere and stroked 4 cm at 10 cm/s with friction
+// 0.3, quasi-static steps of 10 ms. Reported per thread count: wall time per step
+// and per simulated second, time per Newton iteration, Newton iterations per step,
+// CG iterations per Newton iteration, peak resident memory of the process.
+#include "engine/core/parallel.hpp"
+#include "engine/sim/model.hpp"
+#include "engine/sim/simulation.hpp"
+#include "engine/sim/state.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace backsim;
+
+namespace {
+
+struct Size {
+  const char* name;
+  std::array<Index, 3> cells;
+};
+
+SimulationSpec block_problem(const Size& size) {
+  SimulationSpec s;
+  s.geometry.size = Vec3(0.20, 0.15, 0.04);
+  s.geometry.cells = size.cells;
+  s.material.youngs_modulus = 20e3;
+  s.material.poisson_ratio = 0.45;
+  s.tool.shape = ToolShape::sphere;
+  s.tool.radius = 0.03;
+  s.tool.friction = 0.3;
+  s.motion.control = ToolControl::kinematic;
+  s.motion.path = {{-0.02, 0.0}, {0.02, 0.0}};
+  s.motion.press_depth = 0.006;
+  s.motion.press_time = 0.1;
+  s.motion.speed = 0.1;
+  s.solver.time_step = 0.01;
+  s.output.interval = 1.0;
+  return s;
+}
+
+struct NullObserver final : SimulationObserver {
+  void on_frame(const Model&, const State&) override {}
+  void on_step(const Model&, const State&, const StepStats&) override {}
+};
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+struct Row {
+  std::string problem;
+  Index tets = 0;
+  int threads = 0;
+  std::int64_t steps = 0;
+  double simulated = 0, wall = 0, newton_per_step = 0, cg_per_newton = 0, ms_per_step = 0, ms_per_newton = 0,
+         wall_per_simulated = 0, rss = 0;
+};
+
+Row measure(const Size& size, int threads) {
+  set_threads(threads);
+  const SimulationSpec spec = block_problem(size);
+  const Model model = build_model(block_model_inputs(spec));
+  State state = initial_state(model);
+  Scratch scratch = make_scratch(model);
+  NullObserver obs;
+  const SimulationSummary s = run_simulation(model, state, scratch, obs);
+  Row r;
+  r.problem = size.name;
+  r.tets = model.mesh.tet_count();
+  r.threads = threads;
+  r.steps = s.steps;
+  r.simulated = model.duration;
+  r.wall = s.wall_seconds;
+  r.newton_per_step = static_cast<double>(s.newton_iterations) / static_cast<double>(s.steps);
+  r.cg_per_newton = static_cast<double>(s.cg_iterations) / static_cast<double>(s.newton_iterations);
+  r.ms_per_step = 1e3 * s.wall_seconds / static_cast<double>(s.steps);
+  r.ms_per_newton = 1e3 * s.wall_seconds / static_cast<double>(s.newton_iterations);
+  r.wall_per_simulated = s.wall_seconds / model.duration;
+  r.rss = peak_rss_mib();
+  return r;
+}
+
+std::string machine_name() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"backsim-bench: engine timings per thread count"};
+  std::string machine = machine_name();
+  std::string results_dir = "bench/results";
+  std::vector<std::string> sizes{"5k", "20k"};
+  std::vector<int> threads{1, 2};
+  app.add_option("--machine", machine, "Name of this machine (results folder)");
+  app.add_option("--results", results_dir, "Results root folder");
+  app.add_option("--sizes", sizes, "Block sizes: 5k, 20k, 80k");
+  app.add_option("--threads", threads, "Thread counts");
+  CLI11_PARSE(app, argc, argv);
+
+  const std::vector<Size> known{{"5k", {20, 15, 3}}, {"20k", {28, 20, 6}}, {"80k", {44, 33, 9}}};
+  std::vector<Row> rows;
+  fmt::print("| problem | tets | threads | steps | ms/step | ms/Newton it | Newton/step | CG/Newton | wall s per sim s | peak RSS MiB |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const std::string& name : sizes) {
+    const Size* size = nullptr;
+    for (const Size& k : known)
+      if (name == k.name) size = &k;
+    if (!size) {
+      fmt::print(stderr, "backsim-bench: unknown size '{}' (allowed: 5k, 20k, 80k)\n", name);
+      return 2;
+    }
+    for (int t : threads) {
+      const Row r = measure(*size, t);
+      rows.push_back(r);
+      fmt::print("| block {} | {} | {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.0f} |\n", r.problem,
+                 r.tets, r.threads, r.steps, r.ms_per_step, r.ms_per_newton, r.newton_per_step, r.cg_per_newton,
+                 r.wall_per_simulated, r.rss);
+      std::fflush(stdout);
+    }
+  }
+
+  const std::filesystem::path dir = std::filesystem::path(results_dir) / machine;
+  std::filesystem::create_directories(dir);
+  std::ofstream csv(dir / "engine_block.csv");
+  csv << "problem,tets,threads,steps,simulated_s,wall_s,ms_per_step,ms_per_newton,newton_per_step,cg_per_newton,"
+         "wall_per_simulated_s,peak_rss_mib\n";
+  for (const Row& r : rows)
+    csv << fmt::format("block {},{},{},{},{},{},{},{},{},{},{},{}\n", r.problem, r.tets, r.threads, r.steps,
+                       r.simulated, r.wall, r.ms_per_step, r.ms_per_newton, r.newton_per_step, r.cg_per_newton,
+                       r.wall_per_simulated, r.rss);
+  fmt::print("\nwrote {}\n", (dir / "engine_block.csv").string());
+  return 0;
+}
