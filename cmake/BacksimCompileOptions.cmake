@@ -30,6 +30,7 @@ if(BACKSIM_SANITIZE)
 endif()
 add_library(backsim::options ALIAS backsim_options)
 
-string(JOIN " " BACKSIM_BUILD_FLAGS ${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${CMAKE_BUILD_TYPE}}
+string(TOUPPER "${CMAKE_BUILD_TYPE}" _build_type)
+string(JOIN " " BACKSIM_BUILD_FLAGS ${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_build_type}}
        "-fno-fast-math -ffp-contract=off" "BACKSIM_SANITIZE=${BACKSIM_SANITIZE}")
 string(STRIP "${CMAKE_BUILD_TYPE} ${BACKSIM_BUILD_FLAGS}" BACKSIM_BUILD_FLAGS)

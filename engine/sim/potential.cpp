@@ -302,11 +302,14 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
     Mat3 Hk = Mat3::Zero();  // d^2 E_k / d x_k^2
     if (pressing) {
       // kappa A (n n^T + phi d2phi): the second term (negative: phi < 0) is the
-      // softening of a curved tool surface; it keeps Newton quadratic.
-      const Vec3 tool_pos = tool_position(p.targets, q[m.tool_dof()]);
-      const Mat3 curvature = tool_signed_distance_hessian(m.tool, tool_pos, contact_point(m, q, k));
-      Hk += m.contact_stiffness[k] * m.contact.area[k] *
-            (w.contact_normal[k] * w.contact_normal[k].transpose() + phi * curvature);
+      // softening of a curved tool surface. It keeps Newton quadratic near the
+      // solution; the projected (PSD) Hessian leaves it out (Gauss-Newton).
+      Hk += m.contact_stiffness[k] * m.contact.area[k] * w.contact_normal[k] * w.contact_normal[k].transpose();
+      if (!p.project_hessian) {
+        const Vec3 tool_pos = tool_position(p.targets, q[m.tool_dof()]);
+        Hk += m.contact_stiffness[k] * m.contact.area[k] * phi *
+              tool_signed_distance_hessian(m.tool, tool_pos, contact_point(m, q, k));
+      }
     }
     if (rubbing) {
       Eigen::Matrix<double, 3, 2> T;

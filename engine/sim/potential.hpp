@@ -45,9 +45,10 @@ Vec3 tool_position(const StepTargets& targets, double depth);
 EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Scratch& w);
 // Energy and its gradient (into w.gradient, every dof, held ones included).
 EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, Scratch& w);
-// Positive semi-definite Hessian approximation: projected elastic Hessians, exact
-// inertia, Gauss-Newton contact, projected friction (into w.hessian,
-// w.tool_coupling, w.tool_diagonal).
+// The Hessian (into w.hessian, w.tool_coupling, w.tool_diagonal). With
+// p.project_hessian it is positive semi-definite: projected elastic Hessians,
+// Gauss-Newton contact; without, exact. Inertia and friction (PSD by construction)
+// are the same in both.
 void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& w);
 
 // Lags the friction normal forces and tangent bases from configuration q (the

@@ -41,6 +41,24 @@ TEST_CASE("backsim run with no file runs the demo and summarises it", "[cli]") {
   CHECK(deepest > -0.009);
 }
 
+TEST_CASE("a scenario on the procedural back runs", "[cli][models]") {
+  ScratchDirectory dir("cli-back");
+  const ProcessResult r = run_backsim(
+      {"run", std::string(BACKSIM_SOURCE_DIR) + "/scenarios/examples/back_press_coarse.toml", "-o", "b.h5"}, dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == exit_code::ok);
+  FileHandle file = open_read_only(dir / "b.h5");
+  const auto force = read_float64(file.get(), "/tool/force");
+  const auto depth = read_float64(file.get(), "/tool/depth");
+  // A 4 mm press of an 8 cm ball on the back: the tissue pushes back, by a few to a
+  // few tens of newtons (light to moderate effleurage).
+  double peak = 0;
+  for (std::size_t k = 2; k < force.values.size(); k += 3) peak = std::max(peak, force.values[k]);
+  CHECK(peak > 2.0);
+  CHECK(peak < 60.0);
+  CHECK(depth.values.back() == Approx(0.004));
+}
+
 TEST_CASE("the same scenario on 1 and 2 threads writes bit-identical arrays", "[cli][determinism]") {
   ScratchDirectory dir("cli-threads");
   const std::string scenario = (kData / "cli" / "small_glide.toml").string();
