@@ -1,6 +1,6 @@
 // Owning wrapper for an HDF5 identifier (hid_t): closes it exactly once.
 //
-// Private to engine/io. HDF5 closes each kind of object with its own function
+// Shared by the HDF5 writers (engine/io, models/io). HDF5 closes each kind of object with its own function
 // (H5Fclose, H5Dclose, ...), so the close function is part of the type.
 #pragma once
 

@@ -110,12 +110,54 @@ Vec3 tool_position(const StepTargets& targets, double depth) {
   return Vec3(targets.tool_xy.x(), targets.tool_xy.y(), targets.tool_rest_height) + depth * kPressAxis;
 }
 
+namespace {
+
+// The total energy from the per-tet energies in w.tet_energy and the contact
+// distances in w.contact_phi: every sum in a fixed order, so that the energy of the
+// line search and of the gradient evaluation agree to the last bit.
+EnergyResult total_energy(const StepProblem& p, std::span<const double> q, Scratch& w, double min_j) {
+  const Model& m = *p.model;
+  EnergyResult r;
+  r.min_volume_ratio = min_j;
+  const auto add = [&r](double term) {
+    r.energy += term;
+    r.magnitude += std::abs(term);
+  };
+  add(deterministic_sum(m.mesh.tet_count(), w.partials, [&](Index t) { return w.tet_energy[t]; }));
+
+  // gravity and inertia per node
+  const Vec3 g = m.solver.gravity;
+  const double inv_h2 = p.dynamic ? 1.0 / (p.h * p.h) : 0.0;
+  add(deterministic_sum(m.node_count(), w.partials, [&](Index i) {
+    const Vec3 x = node_position(q, i);
+    double e = -m.node_mass[i] * g.dot(x - m.mesh.nodes[i]);
+    if (p.dynamic) e += 0.5 * m.node_mass[i] * inv_h2 * (x - node_position(w.q_inertial, i)).squaredNorm();
+    return e;
+  }));
+
+  // contact and friction per quadrature point
+  const double mu = m.tool_spec.friction;
+  const FrictionKernel fk = friction_kernel(p);
+  const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
+  add(deterministic_sum(m.contact.point_count(), w.partials, [&](Index k) {
+    double e = 0;
+    const double phi = w.contact_phi[k];
+    if (phi < 0) e += 0.5 * m.contact_stiffness[k] * m.contact.area[k] * phi * phi;
+    const double lambda = w.friction_normal_force[k];
+    if (lambda > 0 && mu > 0) e += mu * lambda * fk.f0(slip(m, q, w, k, tool_disp).norm());
+    return e;
+  }));
+
+  add(tool_terms(p, q, w).energy);
+  return r;
+}
+
+}  // namespace
+
 EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Scratch& w) {
   const Model& m = *p.model;
   const Index n_tets = m.mesh.tet_count();
-  const Index n_nodes = m.node_count();
   double min_j = std::numeric_limits<double>::infinity();
-  // elastic energy per tet, then a fixed-order sum
 #pragma omp parallel for schedule(static) reduction(min : min_j)
   for (Index t = 0; t < n_tets; ++t) {
     const auto x = tet_positions(m, q, t);
@@ -124,43 +166,8 @@ EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Sc
     min_j = std::min(min_j, F.determinant());
     w.tet_energy[t] = e.volume * m.materials[static_cast<std::size_t>(m.mesh.region[t])].energy_density(F);
   }
-  EnergyResult r;
-  r.min_volume_ratio = min_j;
-  r.energy = deterministic_sum(n_tets, w.partials, [&](Index t) { return w.tet_energy[t]; });
-  r.magnitude = std::abs(r.energy);
-
-  // gravity and inertia per node
-  const Vec3 g = m.solver.gravity;
-  const double inv_h2 = p.dynamic ? 1.0 / (p.h * p.h) : 0.0;
-  const double nodal = deterministic_sum(n_nodes, w.partials, [&](Index i) {
-    const Vec3 x = node_position(q, i);
-    double e = -m.node_mass[i] * g.dot(x - m.mesh.nodes[i]);
-    if (p.dynamic) e += 0.5 * m.node_mass[i] * inv_h2 * (x - node_position(w.q_inertial, i)).squaredNorm();
-    return e;
-  });
-  r.energy += nodal;
-  r.magnitude += std::abs(nodal);
-
-  // contact and friction per quadrature point
   compute_contact_distances(p, q, w);
-  const double mu = m.tool_spec.friction;
-  const FrictionKernel fk = friction_kernel(p);
-  const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
-  const double contact = deterministic_sum(m.contact.point_count(), w.partials, [&](Index k) {
-    double e = 0;
-    const double phi = w.contact_phi[k];
-    if (phi < 0) e += 0.5 * m.contact_stiffness[k] * m.contact.area[k] * phi * phi;
-    const double lambda = w.friction_normal_force[k];
-    if (lambda > 0 && mu > 0) e += mu * lambda * fk.f0(slip(m, q, w, k, tool_disp).norm());
-    return e;
-  });
-  r.energy += contact;
-  r.magnitude += std::abs(contact);
-
-  const ToolTerms tool = tool_terms(p, q, w);
-  r.energy += tool.energy;
-  r.magnitude += std::abs(tool.energy);
-  return r;
+  return total_energy(p, q, w, min_j);
 }
 
 EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, Scratch& w) {
@@ -198,27 +205,12 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
     }
   }
 
-  // the energy, in the same order as evaluate_energy
-  EnergyResult r;
-  r.min_volume_ratio = min_j;
-  r.energy = deterministic_sum(m.mesh.tet_count(), w.partials, [&](Index t) { return w.tet_energy[t]; });
-  r.magnitude = std::abs(r.energy);
-  const double nodal = deterministic_sum(n_nodes, w.partials, [&](Index i) {
-    const Vec3 x = node_position(q, i);
-    double e = -m.node_mass[i] * g.dot(x - m.mesh.nodes[i]);
-    if (p.dynamic) e += 0.5 * m.node_mass[i] * inv_h2 * (x - node_position(w.q_inertial, i)).squaredNorm();
-    return e;
-  });
-  r.energy += nodal;
-  r.magnitude += std::abs(nodal);
-
   // contact and friction: distances in parallel, then a serial scatter in point
   // order (few points are active, and a fixed order keeps the sum deterministic)
   compute_contact_distances(p, q, w);
   const double mu = m.tool_spec.friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
-  double contact = 0;
   double grad_s = 0;
   for (Index k = 0; k < m.contact.point_count(); ++k) {
     const double phi = w.contact_phi[k];
@@ -228,15 +220,11 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
     if (!pressing && !rubbing) continue;
     Vec3 dEdx = Vec3::Zero();  // d E_k / d x_k
     if (pressing) {
-      const double A = m.contact.area[k];
-      contact += 0.5 * m.contact_stiffness[k] * A * phi * phi;
-      dEdx += m.contact_stiffness[k] * A * phi * w.contact_normal[k];
+      dEdx += m.contact_stiffness[k] * m.contact.area[k] * phi * w.contact_normal[k];
     }
     if (rubbing) {
       const Eigen::Vector2d u = slip(m, q, w, k, tool_disp);
-      const double y = u.norm();
-      contact += mu * lambda * fk.f0(y);
-      const Eigen::Vector2d du = mu * lambda * fk.f1_over_y(y) * u;
+      const Eigen::Vector2d du = mu * lambda * fk.f1_over_y(u.norm()) * u;
       dEdx += du(0) * w.friction_t1[k] + du(1) * w.friction_t2[k];
     }
     // x_k = sum_j b_j x_j and d x_k / d s = -d p / d s = -kPressAxis (relative position)
@@ -245,14 +233,8 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
     for (int j = 0; j < 3; ++j) Eigen::Map<Vec3>(&grad[3 * tri[j]]) += b(j) * dEdx;
     grad_s -= dEdx.dot(kPressAxis);
   }
-  r.energy += contact;
-  r.magnitude += std::abs(contact);
-
-  const ToolTerms tool = tool_terms(p, q, w);
-  r.energy += tool.energy;
-  r.magnitude += std::abs(tool.energy);
-  grad[m.tool_dof()] = grad_s + tool.gradient;
-  return r;
+  grad[m.tool_dof()] = grad_s + tool_terms(p, q, w).gradient;
+  return total_energy(p, q, w, min_j);
 }
 
 void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& w) {

@@ -1,6 +1,7 @@
 #include "models/io/model_writer.hpp"
 
 #include "engine/core/error.hpp"
+#include "engine/io/hdf5_handle.hpp"
 #include "models/back/layer_profile.hpp"
 
 #include <fmt/format.h>
@@ -13,27 +14,13 @@
 namespace backsim::models {
 namespace {
 
-// Owns one HDF5 id and closes it with its own close function.
-template <herr_t (*Close)(hid_t)>
-class Handle {
- public:
-  explicit Handle(hid_t id) : id_(id) {}
-  ~Handle() {
-    if (id_ >= 0) Close(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-
- private:
-  hid_t id_;
-};
-using File = Handle<H5Fclose>;
-using Group = Handle<H5Gclose>;
-using Dataset = Handle<H5Dclose>;
-using Space = Handle<H5Sclose>;
-using Type = Handle<H5Tclose>;
-using Attribute = Handle<H5Aclose>;
+// The engine's owning HDF5 handles (each closes its id exactly once).
+using File = io_detail::FileHandle;
+using Group = io_detail::GroupHandle;
+using Dataset = io_detail::DatasetHandle;
+using Space = io_detail::DataspaceHandle;
+using Type = io_detail::DatatypeHandle;
+using Attribute = io_detail::AttributeHandle;
 
 class Writer {
  public:
