@@ -126,25 +126,36 @@ TEST_CASE("a failing solve stops with a diagnostic, exit code 4, and keeps the f
 }
 
 TEST_CASE("a run killed with SIGKILL leaves a readable file with the frames so far", "[cli][crash]") {
-  for (const int delay_ms : {1500, 3000}) {
-    ScratchDirectory dir("cli-kill-" + std::to_string(delay_ms));
+  // long_press.toml: 2975 nodes (24 x 16 x 6 cells), a frame every step. The file
+  // grows by one displacement frame (2975 x 3 doubles = 71 kB) per flushed frame;
+  // once it passes the mesh (about 350 kB) and four frames, at least two frames are
+  // on disk whatever the build's speed. Then it is killed at different moments.
+  const std::uintmax_t frame_bytes = 2975u * 3u * 8u;
+  const std::uintmax_t threshold = 350000u + 4u * frame_bytes;
+  for (const int extra_ms : {0, 700}) {
+    ScratchDirectory dir("cli-kill-" + std::to_string(extra_ms));
     const pid_t pid = start_backsim({"run", (kData / "cli" / "long_press.toml").string(), "-o", "k.h5"}, dir.path());
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    const std::filesystem::path partial = dir / "k.h5.partial";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    std::error_code ec;
+    while (std::chrono::steady_clock::now() < deadline &&
+           !(std::filesystem::exists(partial, ec) && std::filesystem::file_size(partial, ec) >= threshold))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms));
     REQUIRE(kill(pid, SIGKILL) == 0);
     const ProcessResult r = wait_backsim(pid, dir.path());
-    REQUIRE(r.exit_code == -1);  // killed, not finished: the run takes longer than the delay
+    REQUIRE(r.exit_code == -1);  // killed, not finished: the run takes longer than this
     CHECK_FALSE(std::filesystem::exists(dir / "k.h5"));
-    REQUIRE(std::filesystem::exists(dir / "k.h5.partial"));
-    FileHandle file = open_read_only(dir / "k.h5.partial");
+    REQUIRE(std::filesystem::exists(partial));
+    FileHandle file = open_read_only(partial);
     CHECK(read_string_attribute(file.get(), "status") == "running");
     const auto time = read_float64(file.get(), "/frames/time");
     const auto disp = read_float64(file.get(), "/frames/displacement");
-    INFO("killed after " << delay_ms << " ms with " << time.dims[0] << " frames");
+    INFO("killed " << extra_ms << " ms after the threshold with " << time.dims[0] << " frames");
     REQUIRE(time.dims[0] >= 2);
     // A killed file may hold one displacement row more than its time count (docs/output.md).
     CHECK((disp.dims[0] == time.dims[0] || disp.dims[0] == time.dims[0] + 1));
     for (std::size_t k = 1; k < time.dims[0]; ++k) CHECK(time.values[k] > time.values[k - 1]);
-    // Every kept frame is a real state: finite, and the pressed ones are displaced.
     for (double v : disp.values) REQUIRE(std::isfinite(v));
   }
 }
