@@ -8,6 +8,7 @@ find_package(HDF5 REQUIRED COMPONENTS C)               # libhdf5-dev: run output
 find_package(fmt REQUIRED)                             # libfmt-dev: formatting
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # libtomlplusplus-dev: scenarios
 find_package(CLI11 REQUIRED)                           # libcli11-dev: command line
+find_package(ZLIB REQUIRED)                            # zlib1g-dev: compressed .vtu data arrays
 # Bullet in double precision (bullet-float64): the tools' collision shapes and the
 # reference soft-body backend. CMake's FindBullet only knows the float build.
 pkg_check_modules(BULLET REQUIRED IMPORTED_TARGET bullet-float64)

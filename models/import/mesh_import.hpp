@@ -1,6 +1,6 @@
 // Meshes from a user's segmentation: Gmsh MSH 4.1 (ASCII, binary) and VTK (legacy
-// .vtk and XML .vtu, ASCII), mapped to regions, materials and held (bone) nodes
-// through a region table.
+// .vtk, ASCII; XML .vtu, ASCII, base64, appended and zlib-compressed), mapped to
+// regions, materials and held (bone) nodes through a region table.
 //
 // A format reader fills a RawMesh (cells with the group they belong to); then
 // finish_import applies the region table and checks the result, so that every

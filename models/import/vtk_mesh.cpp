@@ -1,7 +1,9 @@
 #include "models/import/vtk_mesh.hpp"
 
 #include "engine/core/error.hpp"
+#include "models/import/base64.hpp"
 #include "models/import/text_cursor.hpp"
+#include "models/import/vtk_binary.hpp"
 
 #include <fmt/format.h>
 
@@ -13,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace backsim::models {
 namespace {
@@ -267,7 +270,33 @@ RawMesh read_vtu(const std::filesystem::path& path, const std::string& region_fi
   if (data.find("<VTKFile") == std::string::npos || data.find("UnstructuredGrid") == std::string::npos)
     top.fail("not a VTK XML UnstructuredGrid file (no <VTKFile type=\"UnstructuredGrid\">)");
   if (data.find("</VTKFile>") == std::string::npos) top.fail("no closing </VTKFile>: the file is truncated");
-  if (data.find("compressor=") != std::string::npos) top.fail("compressed data arrays are not supported; save the .vtu as ASCII");
+  // how binary blocks are laid out: from the <VTKFile> attributes
+  VtkBlockLayout layout;
+  {
+    const std::size_t begin = data.find("<VTKFile");
+    const std::size_t end = data.find('>', begin);
+    if (end == std::string::npos) top.fail("unterminated <VTKFile> tag");
+    TextCursor here(std::string_view(data).substr(begin), path.string());
+    const auto attrs = parse_attributes(std::string_view(data).substr(begin + 8, end - begin - 8), here);
+    const auto attr = [&](const char* key) {
+      const auto found = attrs.find(key);
+      return found == attrs.end() ? std::string() : found->second;
+    };
+    if (const std::string order = attr("byte_order"); !order.empty() && order != "LittleEndian")
+      top.fail(fmt::format("byte_order \"{}\" is not supported; only LittleEndian files are read", printable(order)));
+    if (const std::string header = attr("header_type"); !header.empty() && header != "UInt32" && header != "UInt64")
+      top.fail(fmt::format("header_type \"{}\" is not supported (UInt32 or UInt64)", printable(header)));
+    layout.header_uint64 = attr("header_type") == "UInt64";
+    if (const std::string compressor = attr("compressor"); !compressor.empty()) {
+      if (compressor != "vtkZLibDataCompressor")
+        top.fail(fmt::format("compressor \"{}\" is not supported; only vtkZLibDataCompressor is read", printable(compressor)));
+      layout.zlib = true;
+    }
+  }
+  // <AppendedData>: [begin, end) after its '_' marker; raw data may hold any byte,
+  // '<' included, so the tag walk below stops there.
+  std::optional<std::pair<std::size_t, std::size_t>> appended;
+  bool appended_raw = false;
 
   // walk the tags, remembering the enclosing section of each DataArray
   std::vector<XmlArray> arrays;
@@ -303,30 +332,78 @@ RawMesh read_vtu(const std::filesystem::path& path, const std::string& region_fi
       cells = get("NumberOfCells");
       have_piece = true;
     }
-    if (name == "AppendedData") fail_here("appended data is not supported; save the .vtu with ASCII data arrays");
+    if (name == "AppendedData") {
+      const auto attrs = parse_attributes(name_end == std::string_view::npos ? "" : tag.substr(name_end), here);
+      const auto encoding = attrs.find("encoding");
+      if (encoding == attrs.end() || (encoding->second != "raw" && encoding->second != "base64"))
+        fail_here("<AppendedData> needs encoding=\"raw\" or \"base64\"");
+      appended_raw = encoding->second == "raw";
+      const std::size_t underscore = data.find('_', close);
+      const std::size_t end = data.rfind("</AppendedData>");
+      if (underscore == std::string::npos || end == std::string::npos || end <= underscore)
+        fail_here("<AppendedData> without its '_' marker or </AppendedData>: the file is truncated");
+      appended = std::pair{underscore + 1, end};
+      break;
+    }
     if (name == "DataArray") {
       XmlArray a;
       a.section = section;
       a.attributes = parse_attributes(tag.substr(name_end), here);
       const auto format = a.attributes.find("format");
-      if (format != a.attributes.end() && format->second != "ascii")
-        fail_here(fmt::format("DataArray format \"{}\" is not supported; save the .vtu with ASCII data arrays",
-                              printable(format->second)));
+      if (format != a.attributes.end() && format->second != "ascii" && format->second != "binary" && format->second != "appended")
+        fail_here(fmt::format("DataArray format \"{}\" is not supported (ascii, binary or appended)", printable(format->second)));
       a.content_begin = close + 1;
-      a.content_end = data.find("</DataArray>", close);
-      if (a.content_end == std::string::npos) fail_here("DataArray without </DataArray>: the file is truncated");
+      if (tag.ends_with('/')) {
+        a.content_end = a.content_begin;  // <DataArray .../>: an appended array
+      } else {
+        a.content_end = data.find("</DataArray>", close);
+        if (a.content_end == std::string::npos) fail_here("DataArray without </DataArray>: the file is truncated");
+      }
       arrays.push_back(std::move(a));
     }
   }
   if (!have_piece) top.fail("no <Piece> element");
 
   const auto values_of = [&](const XmlArray& a, std::size_t expected, std::string_view what) {
-    TextCursor c(std::string_view(data).substr(a.content_begin, a.content_end - a.content_begin), path.string());
+    const auto attr = [&](const char* key) {
+      const auto found = a.attributes.find(key);
+      return found == a.attributes.end() ? std::string() : found->second;
+    };
+    const std::string format = attr("format");
+    const std::string where = fmt::format("{}:{}: DataArray \"{}\"", path.string(), line_at(data, a.content_begin), what);
     std::vector<double> v;
-    v.reserve(expected);
-    while (!c.at_end()) {
-      const double x = c.real(what);
-      v.push_back(x);
+    if (format == "binary" || format == "appended") {
+      std::string bytes;
+      if (format == "binary") {
+        VtkBlockLayout inline_layout = layout;
+        inline_layout.base64 = true;
+        bytes = decode_vtk_block(std::string_view(data).substr(a.content_begin, a.content_end - a.content_begin), inline_layout,
+                                 true, where);
+      } else {
+        if (!appended) throw InvalidInput(fmt::format("{}: format=\"appended\" but the file has no <AppendedData>", where));
+        const std::string offset_text = attr("offset");
+        std::uint64_t offset = 0;
+        const auto [e, ec] = std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
+        if (offset_text.empty() || ec != std::errc() || e != offset_text.data() + offset_text.size())
+          throw InvalidInput(fmt::format("{}: offset=\"{}\" is not a valid offset", where, printable(offset_text)));
+        const std::size_t size = appended->second - appended->first;
+        if (offset >= size)
+          throw InvalidInput(fmt::format("{}: offset {} is past the end of the appended data ({} bytes; truncated file?)", where,
+                                         offset, size));
+        VtkBlockLayout appended_layout = layout;
+        appended_layout.base64 = !appended_raw;
+        bytes = decode_vtk_block(std::string_view(data).substr(appended->first + static_cast<std::size_t>(offset),
+                                                                size - static_cast<std::size_t>(offset)),
+                                 appended_layout, false, where);
+      }
+      v = vtk_values_from_bytes(bytes, attr("type"), where);
+    } else {
+      TextCursor c(std::string_view(data).substr(a.content_begin, a.content_end - a.content_begin), path.string());
+      v.reserve(expected);
+      while (!c.at_end()) {
+        const double x = c.real(what);
+        v.push_back(x);
+      }
     }
     if (v.size() != expected)
       throw InvalidInput(fmt::format("{}:{}: {} has {} values; expected {}", path.string(), line_at(data, a.content_begin),
@@ -353,17 +430,26 @@ RawMesh read_vtu(const std::filesystem::path& path, const std::string& region_fi
   if (!offsets_array || !conn_array || !types_array) top.fail("<Cells> needs DataArrays connectivity, offsets and types");
   const std::vector<double> offsets = values_of(*offsets_array, cells, "offsets");
   const double conn_size = cells == 0 ? 0.0 : offsets.back();
-  if (!(conn_size >= 0) || conn_size > static_cast<double>(data.size())) top.fail("the last offset is not a valid connectivity size");
+  if (!std::isfinite(conn_size) || conn_size < 0 || conn_size > static_cast<double>(data.size())) top.fail("the last offset is not a valid connectivity size");
   const std::vector<double> conn = values_of(*conn_array, static_cast<std::size_t>(conn_size), "connectivity");
   const std::vector<double> types = values_of(*types_array, cells, "types");
   double previous = 0;
   for (std::size_t i = 0; i < cells; ++i) {
-    if (offsets[i] < previous || offsets[i] != std::floor(offsets[i]))
+    // finiteness first: comparing a NaN raises FE_INVALID, which traps in the tests
+    if (!std::isfinite(offsets[i]) || offsets[i] < previous || offsets[i] != std::floor(offsets[i]))
       throw InvalidInput(fmt::format("{}:{}: offsets[{}] = {} is not an increasing integer", path.string(),
                                      line_at(data, offsets_array->content_begin), i, offsets[i]));
     std::vector<std::int64_t> cell;
-    for (auto k = static_cast<std::size_t>(previous); k < static_cast<std::size_t>(offsets[i]); ++k)
+    for (auto k = static_cast<std::size_t>(previous); k < static_cast<std::size_t>(offsets[i]); ++k) {
+      // range-checked before the cast: converting NaN or a value beyond int64 traps
+      if (!std::isfinite(conn[k]) || std::fabs(conn[k]) >= 1e15)
+        throw InvalidInput(fmt::format("{}:{}: connectivity[{}] = {} is not a point index", path.string(),
+                                       line_at(data, conn_array->content_begin), k, conn[k]));
       cell.push_back(static_cast<std::int64_t>(conn[k]));
+    }
+    if (!std::isfinite(types[i]) || std::fabs(types[i]) >= 1e15)
+      throw InvalidInput(fmt::format("{}:{}: types[{}] = {} is not a cell type", path.string(),
+                                     line_at(data, types_array->content_begin), i, types[i]));
     table.cells.push_back(std::move(cell));
     table.types.push_back(static_cast<std::int64_t>(types[i]));
     previous = offsets[i];
@@ -421,6 +507,79 @@ void write_vtu(const std::filesystem::path& path, const TetMesh& mesh, const std
   }
   for (std::size_t i = 0; i < bone_tris.size(); ++i) out << "0 0 0\n";
   out << "</DataArray>\n</CellData>\n</Piece>\n</UnstructuredGrid>\n</VTKFile>\n";
+  finish(out, path);
+}
+
+namespace {
+
+template <class T>
+void append_value(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+}  // namespace
+
+void write_vtu(const std::filesystem::path& path, const TetMesh& mesh, const std::vector<Tri>& bone_tris,
+               const VtuWriteOptions& options) {
+  if (options.encoding == VtuEncoding::ascii && !options.zlib) {
+    write_vtu(path, mesh, bone_tris);
+    return;
+  }
+  const std::size_t cells = mesh.tets.size() + bone_tris.size();
+  // the arrays' little-endian bytes, in the order they are written
+  std::string points, connectivity, offsets, types, region, fibre;
+  for (const Vec3& x : mesh.nodes)
+    for (int k = 0; k < 3; ++k) append_value<double>(points, x[k]);
+  std::int64_t offset = 0;
+  for (const Tet& t : mesh.tets) {
+    for (Index n : t) append_value<std::int64_t>(connectivity, n);
+    append_value<std::int64_t>(offsets, offset += 4);
+    append_value<std::uint8_t>(types, kVtkTetra);
+  }
+  for (const Tri& t : bone_tris) {
+    for (Index n : t) append_value<std::int64_t>(connectivity, n);
+    append_value<std::int64_t>(offsets, offset += 3);
+    append_value<std::uint8_t>(types, kVtkTriangle);
+  }
+  for (std::int32_t r : mesh.region) append_value<std::int32_t>(region, r);
+  for (std::size_t i = 0; i < bone_tris.size(); ++i) append_value(region, static_cast<std::int32_t>(mesh.region_names.size()));
+  for (std::size_t t = 0; t < cells; ++t) {
+    const Vec3 f = t < mesh.tets.size() && t < mesh.fibre.size() ? mesh.fibre[t] : Vec3::Zero();
+    for (int k = 0; k < 3; ++k) append_value<double>(fibre, f[k]);
+  }
+
+  const bool appended = options.encoding == VtuEncoding::appended_raw || options.encoding == VtuEncoding::appended_base64;
+  std::string appended_data;
+  const auto array = [&](const char* type, const char* name, int components, const std::string& bytes) {
+    std::string block = encode_vtk_block(bytes, options.header_uint64, options.zlib, options.zlib_block_size);
+    std::string tag = fmt::format("<DataArray type=\"{}\"{}{}", type, name[0] ? fmt::format(" Name=\"{}\"", name) : "",
+                                  components > 1 ? fmt::format(" NumberOfComponents=\"{}\"", components) : "");
+    if (!appended) return fmt::format("{} format=\"binary\">\n{}\n</DataArray>\n", tag, base64_encode(block));
+    tag += fmt::format(" format=\"appended\" offset=\"{}\"/>\n", appended_data.size());
+    appended_data += options.encoding == VtuEncoding::appended_raw ? block : base64_encode(block);
+    return tag;
+  };
+  // one statement per array: the appended offsets follow the order of the calls
+  std::string body = "<Points>\n";
+  body += array("Float64", "", 3, points);
+  body += "</Points>\n<Cells>\n";
+  body += array("Int64", "connectivity", 1, connectivity);
+  body += array("Int64", "offsets", 1, offsets);
+  body += array("UInt8", "types", 1, types);
+  body += "</Cells>\n<CellData>\n";
+  body += array("Int32", "region", 1, region);
+  body += array("Float64", "fibre", 3, fibre);
+  body += "</CellData>\n";
+
+  std::ofstream out = open_for_writing(path);
+  out << "<?xml version=\"1.0\"?>\n<VTKFile type=\"UnstructuredGrid\" version=\"1.0\" byte_order=\"LittleEndian\" header_type=\""
+      << (options.header_uint64 ? "UInt64" : "UInt32") << '"' << (options.zlib ? " compressor=\"vtkZLibDataCompressor\"" : "")
+      << ">\n<UnstructuredGrid>\n<Piece NumberOfPoints=\"" << mesh.nodes.size() << "\" NumberOfCells=\"" << cells << "\">\n"
+      << body << "</Piece>\n</UnstructuredGrid>\n";
+  if (appended)
+    out << "<AppendedData encoding=\"" << (options.encoding == VtuEncoding::appended_raw ? "raw" : "base64") << "\">\n_"
+        << appended_data << "\n</AppendedData>\n";
+  out << "</VTKFile>\n";
   finish(out, path);
 }
 

@@ -1,5 +1,6 @@
 // VTK unstructured grids: the legacy format (.vtk, ASCII, classic CELLS layout or the
-// 5.1 OFFSETS/CONNECTIVITY layout) and the XML format (.vtu, ASCII data arrays).
+// 5.1 OFFSETS/CONNECTIVITY layout) and the XML format (.vtu: ASCII, inline base64 and
+// appended raw or base64 data arrays, optionally zlib-compressed; see vtk_binary.hpp).
 #pragma once
 
 #include "engine/mesh/tet_mesh.hpp"
@@ -23,6 +24,17 @@ RawMesh read_vtu(const std::filesystem::path& path, const std::string& region_fi
 // fields "region" (Int32) and "fibre" (Float64 x 3), ASCII, 17 significant digits.
 // Throws OutputFailure.
 void write_vtu(const std::filesystem::path& path, const TetMesh& mesh, const std::vector<Tri>& bone_tris);
+
+// The binary layouts ParaView and meshio write, so that the reader is tested on them.
+enum class VtuEncoding : std::uint8_t { ascii, binary, appended_raw, appended_base64 };
+struct VtuWriteOptions {
+  VtuEncoding encoding = VtuEncoding::ascii;
+  bool zlib = false;                  // compressor="vtkZLibDataCompressor"
+  bool header_uint64 = false;         // header_type="UInt64"
+  std::size_t zlib_block_size = 32768;  // VTK's default; small values give many blocks
+};
+void write_vtu(const std::filesystem::path& path, const TetMesh& mesh, const std::vector<Tri>& bone_tris,
+               const VtuWriteOptions& options);
 void write_vtk_legacy(const std::filesystem::path& path, const TetMesh& mesh, const std::vector<Tri>& bone_tris);
 
 }  // namespace backsim::models
