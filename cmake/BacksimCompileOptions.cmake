@@ -11,7 +11,7 @@ endif()
 add_library(backsim::warnings ALIAS backsim_warnings)
 
 add_library(backsim_options INTERFACE)
-# Reference builds keep IEEE semantics: no -ffast-math, no FMA contraction, so the
+# Reference builds keep IEEE semantics: no fast-math flags, no FMA contraction, so the
 # same input gives the same bits on every thread count.
 target_compile_options(backsim_options INTERFACE -fno-fast-math -ffp-contract=off)
 if(BACKSIM_NATIVE)
