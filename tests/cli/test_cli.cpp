@@ -159,3 +159,23 @@ TEST_CASE("a run killed with SIGKILL leaves a readable file with the frames so f
     for (double v : disp.values) REQUIRE(std::isfinite(v));
   }
 }
+
+TEST_CASE("SIGINT stops a run with exit code 130 and keeps the frames in the .partial file", "[cli][crash]") {
+  ScratchDirectory dir("cli-sigint");
+  const pid_t pid = start_backsim({"run", (kData / "cli" / "long_press.toml").string(), "-o", "i.h5"}, dir.path());
+  const std::filesystem::path partial = dir / "i.h5.partial";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::error_code ec;
+  // Wait until a few frames are on disk (see the SIGKILL test for the size).
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(std::filesystem::exists(partial, ec) && std::filesystem::file_size(partial, ec) >= 350000u + 4u * 71400u))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(kill(pid, SIGINT) == 0);
+  const ProcessResult r = wait_backsim(pid, dir.path());
+  INFO(r.err);
+  CHECK(r.exit_code == exit_code::interrupted);
+  CHECK(r.err.find("interrupted") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "i.h5"));
+  FileHandle file = open_read_only(partial);
+  CHECK(read_float64(file.get(), "/frames/time").dims[0] >= 2);
+}
