@@ -84,10 +84,9 @@ ToolTerms tool_terms(const StepProblem& p, std::span<const double> q, const Scra
   return t;
 }
 
-// Signed distances of every contact point (parallel, each point independent).
-void compute_contact_distances(const StepProblem& p, std::span<const double> q, Scratch& w) {
-  const Model& m = *p.model;
-  const Vec3 tool = tool_position(p.targets, q[m.tool_dof()]);
+// Signed distances of every contact point to the tool placed at `tool` (parallel,
+// each point independent).
+void compute_contact_distances(const Model& m, const Vec3& tool, std::span<const double> q, Scratch& w) {
   const Index n = m.contact.point_count();
 #pragma omp parallel for schedule(static)
   for (Index k = 0; k < n; ++k) {
@@ -166,7 +165,7 @@ EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Sc
     min_j = std::min(min_j, F.determinant());
     w.tet_energy[t] = e.volume * m.materials[static_cast<std::size_t>(m.mesh.region[t])].energy_density(F);
   }
-  compute_contact_distances(p, q, w);
+  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
   return total_energy(p, q, w, min_j);
 }
 
@@ -207,7 +206,7 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
 
   // contact and friction: distances in parallel, then a serial scatter in point
   // order (few points are active, and a fixed order keeps the sum deterministic)
-  compute_contact_distances(p, q, w);
+  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
   const double mu = m.tool_spec.friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
@@ -270,7 +269,7 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
   }
 
   // contact (Gauss-Newton: kappa A n n^T) and friction (T H_u T^T), serial in point order
-  compute_contact_distances(p, q, w);
+  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
   const double mu = m.tool_spec.friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
@@ -320,9 +319,9 @@ void record_contact_start(const Model& model, std::span<const double> q, Scratch
   for (Index k = 0; k < n; ++k) w.contact_point_start[k] = contact_point(model, q, k);
 }
 
-void lag_friction(const StepProblem& p, std::span<const double> q, Scratch& w) {
+void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& tool, Scratch& w) {
   const Model& m = *p.model;
-  compute_contact_distances(p, q, w);
+  compute_contact_distances(m, tool, q, w);
   const Index n = m.contact.point_count();
 #pragma omp parallel for schedule(static)
   for (Index k = 0; k < n; ++k) {
@@ -341,7 +340,7 @@ void lag_friction(const StepProblem& p, std::span<const double> q, Scratch& w) {
 
 ToolReaction tool_reaction(const StepProblem& p, std::span<const double> q, Scratch& w) {
   const Model& m = *p.model;
-  compute_contact_distances(p, q, w);
+  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
   const double mu = m.tool_spec.friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;

@@ -51,9 +51,10 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
 // are the same in both.
 void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& w);
 
-// Lags the friction normal forces and tangent bases from configuration q (the
-// slip reference stays at the start of the step: w.contact_point_start).
-void lag_friction(const StepProblem& p, std::span<const double> q, Scratch& w);
+// Lags the friction normal forces and tangent bases from configuration q with the
+// tool at `tool` (the slip reference stays at the start of the step:
+// w.contact_point_start).
+void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& tool, Scratch& w);
 // Positions of the contact points at the start of the step.
 void record_contact_start(const Model& model, std::span<const double> q, Scratch& w);
 

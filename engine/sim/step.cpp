@@ -70,7 +70,8 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   }
 
   // minimise, re-lagging friction from the solution until the normal forces settle
-  lag_friction(p, w.q_start, w);
+  // the first lag: the contact state at the start of the step, the tool where it was
+  lag_friction(p, w.q_start, state.tool_position, w);
   NewtonReport total;
   total.min_line_search = 1;
   ToolReaction reaction;
@@ -90,7 +91,7 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
     reaction = tool_reaction(p, state.q, w);
     if (m.tool_spec.friction == 0 || pass + 1 == kFrictionPasses) break;
     const double before = total_normal_force(w);
-    lag_friction(p, state.q, w);
+    lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
     const double after = total_normal_force(w);
     if (std::abs(after - before) <= kFrictionLagTolerance * std::max(after, before)) break;
   }

@@ -54,7 +54,7 @@ Setup make_setup(ToolShape shape, ToolControl control, bool dynamic) {
   for (Index i = 0; i < m.node_count(); ++i) q_ref[3 * i] -= 1e-3 * (1 + 0.2 * u(rng));
   record_contact_start(m, q_ref, s.scratch);
   s.problem.targets.tool_position_start = tool_position(s.problem.targets, 0.0012);
-  lag_friction(s.problem, s.q, s.scratch);
+  lag_friction(s.problem, s.q, tool_position(s.problem.targets, s.q[m.tool_dof()]), s.scratch);
   for (Index i = 0; i < m.dof_count(); ++i) s.scratch.q_inertial[i] = s.q[i] + 1e-4 * u(rng);
   return s;
 }
