@@ -27,21 +27,13 @@ struct Runner {
     observer.on_step(m, state, st);
   }
 
-  // Advances by dt; on failure restores the state and tries two half steps.
+  // Advances by dt; on failure tries two half steps. A failed step() leaves the
+  // state as it was at the start of the step (its contract), so nothing is restored here.
   void advance(double dt, int halvings_left) {
-    std::copy(state.q.begin(), state.q.end(), w.q_backup.begin());
-    std::copy(state.velocity.begin(), state.velocity.end(), w.velocity_backup.begin());
-    const State saved_scalars{state.time, state.step, {}, {}, state.tool_position, state.tool_force};
     try {
       record(step(m, state, w, dt));
     } catch (const SolverFailure&) {
       if (halvings_left == 0) throw;
-      std::copy(w.q_backup.begin(), w.q_backup.end(), state.q.begin());
-      std::copy(w.velocity_backup.begin(), w.velocity_backup.end(), state.velocity.begin());
-      state.time = saved_scalars.time;
-      state.step = saved_scalars.step;
-      state.tool_position = saved_scalars.tool_position;
-      state.tool_force = saved_scalars.tool_force;
       summary.retried_steps += 1;
       advance(0.5 * dt, halvings_left - 1);
       advance(0.5 * dt, halvings_left - 1);

@@ -23,8 +23,7 @@ Scratch make_scratch(const Model& model) {
   Scratch s;
   const Index dofs = model.dof_count();
   const Index points = model.contact.point_count();
-  for (auto* v : {&s.q_start, &s.q_inertial, &s.q_trial, &s.gradient, &s.direction, &s.rhs,
-                  &s.q_backup, &s.velocity_backup})
+  for (auto* v : {&s.q_start, &s.q_inertial, &s.q_trial, &s.gradient, &s.direction, &s.rhs})
     v->assign(dofs, 0.0);
   s.tet_energy.assign(model.mesh.tet_count(), 0.0);
   s.partials.assign(reduction_chunk_count(std::max({dofs, model.mesh.tet_count(), points})), 0.0);

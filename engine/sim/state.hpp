@@ -53,8 +53,6 @@ struct Scratch {
   std::vector<double> friction_normal_force;  // lagged normal force, N
   std::vector<Vec3> friction_t1, friction_t2; // lagged tangent basis
   std::vector<Vec3> contact_point_start;      // point position at the step start, m
-  // retry (a failed step is retried as two half steps)
-  std::vector<double> q_backup, velocity_backup;
 };
 
 Scratch make_scratch(const Model& model);
