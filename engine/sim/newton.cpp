@@ -62,7 +62,7 @@ void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::sp
   const Index n3 = 3 * m.node_count();
   const Index s = m.tool_dof();
   const double xs = x[s] * m.dof_free[s];
-  // Mask x into the rhs buffer (free while CG runs: the rhs was copied into r).
+  // Mask x into the line-search buffer: CG and the line search never overlap.
   std::span<double> xm(w.q_trial.data(), m.dof_count());
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n3; ++i) xm[i] = m.dof_free[i] * x[i];
