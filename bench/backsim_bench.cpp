@@ -5,7 +5,9 @@
 // size, pressed 6 mm by a 3 cm sphere and stroked 4 cm at 10 cm/s with friction
 // 0.3, quasi-static steps of 10 ms. Reported per thread count: wall time per step
 // and per simulated second, time per Newton iteration, Newton iterations per step,
-// CG iterations per Newton iteration, peak resident memory of the process.
+// CG iterations per Newton iteration, peak resident memory of the process; for each
+// preconditioner asked for (--preconditioners), with the Cholesky factor's size
+// (3x3 blocks of L), its factorizations and their mean time.
 #include "engine/core/parallel.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/simulation.hpp"
@@ -33,8 +35,9 @@ struct Size {
   std::array<Index, 3> cells;
 };
 
-SimulationSpec block_problem(const Size& size) {
+SimulationSpec block_problem(const Size& size, Preconditioner preconditioner) {
   SimulationSpec s;
+  s.solver.preconditioner = preconditioner;
   s.geometry.size = Vec3(0.20, 0.15, 0.04);
   s.geometry.cells = size.cells;
   s.material.youngs_modulus = 20e3;
@@ -65,16 +68,20 @@ double peak_rss_mib() {
 
 struct Row {
   std::string problem;
+  std::string preconditioner;
   Index tets = 0;
   int threads = 0;
   std::int64_t steps = 0;
+  std::int64_t factorizations = 0;
+  std::size_t factor_blocks = 0;
+  double factor_ms = 0;  // mean per factorization
   double simulated = 0, wall = 0, newton_per_step = 0, cg_per_newton = 0, ms_per_step = 0, ms_per_newton = 0,
          wall_per_simulated = 0, rss = 0;
 };
 
-Row measure(const Size& size, int threads) {
+Row measure(const Size& size, Preconditioner preconditioner, int threads) {
   set_threads(threads);
-  const SimulationSpec spec = block_problem(size);
+  const SimulationSpec spec = block_problem(size, preconditioner);
   const Model model = build_model(block_model_inputs(spec));
   State state = initial_state(model);
   Scratch scratch = make_scratch(model);
@@ -82,6 +89,10 @@ Row measure(const Size& size, int threads) {
   const SimulationSummary s = run_simulation(model, state, scratch, obs);
   Row r;
   r.problem = size.name;
+  r.preconditioner = std::string(preconditioner == Preconditioner::cholesky ? "cholesky" : "block_jacobi");
+  r.factorizations = scratch.cholesky.factorizations;
+  r.factor_blocks = scratch.cholesky.factor.factor_blocks();
+  r.factor_ms = r.factorizations ? 1e3 * scratch.cholesky.factor_seconds / static_cast<double>(r.factorizations) : 0.0;
   r.tets = model.mesh.tet_count();
   r.threads = threads;
   r.steps = s.steps;
@@ -118,10 +129,13 @@ int main(int argc, char** argv) {
   std::string results_dir = "bench/results";
   std::vector<std::string> sizes{"5k", "20k"};
   std::vector<int> threads{1, 2};
+  std::vector<std::string> preconditioners{"block_jacobi", "cholesky"};
   app.add_option("--machine", machine, "Name of this machine (results folder)");
   app.add_option("--results", results_dir, "Results root folder");
   app.add_option("--sizes", sizes, "Block sizes: 5k, 20k, 80k");
   app.add_option("--threads", threads, "Thread counts");
+  app.add_option("--preconditioners", preconditioners, "Preconditioners: block_jacobi, cholesky")
+      ->check(CLI::IsMember({"block_jacobi", "cholesky"}));
   CLI11_PARSE(app, argc, argv);
 
   const std::vector<Size> known{{"5k", {20, 15, 3}}, {"20k", {28, 20, 6}}, {"80k", {44, 33, 9}}};
@@ -132,8 +146,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     table += text;
   };
-  emit("| problem | tets | threads | steps | ms/step | ms/Newton it | Newton/step | CG/Newton | wall s per sim s | peak RSS MiB |\n");
-  emit("|---|---|---|---|---|---|---|---|---|---|\n");
+  emit("| problem | tets | preconditioner | threads | steps | ms/step | ms/Newton it | Newton/step | CG/Newton | "
+       "factorizations | ms/factorization | L blocks | wall s per sim s | peak RSS MiB |\n");
+  emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const std::string& name : sizes) {
     const Size* size = nullptr;
     for (const Size& k : known)
@@ -142,24 +157,31 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "backsim-bench: unknown size '{}' (allowed: 5k, 20k, 80k)\n", name);
       return 2;
     }
-    for (int t : threads) {
-      const Row r = measure(*size, t);
-      rows.push_back(r);
-      emit(fmt::format("| block {} | {} | {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.0f} |\n",
-                       r.problem, r.tets, r.threads, r.steps, r.ms_per_step, r.ms_per_newton, r.newton_per_step,
-                       r.cg_per_newton, r.wall_per_simulated, r.rss));
+    for (const std::string& name_of_preconditioner : preconditioners) {
+      const Preconditioner preconditioner =
+          name_of_preconditioner == "cholesky" ? Preconditioner::cholesky : Preconditioner::block_jacobi;
+      for (int t : threads) {
+        const Row r = measure(*size, preconditioner, t);
+        rows.push_back(r);
+        const bool factored = preconditioner == Preconditioner::cholesky;
+        emit(fmt::format("| block {} | {} | {} | {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {} | {} | {} | {:.2f} | {:.0f} |\n",
+                         r.problem, r.tets, r.preconditioner, r.threads, r.steps, r.ms_per_step, r.ms_per_newton,
+                         r.newton_per_step, r.cg_per_newton, factored ? fmt::format("{}", r.factorizations) : "-",
+                         factored ? fmt::format("{:.1f}", r.factor_ms) : "-",
+                         factored ? fmt::format("{}", r.factor_blocks) : "-", r.wall_per_simulated, r.rss));
+      }
     }
   }
 
   const std::filesystem::path dir = std::filesystem::path(results_dir) / machine;
   std::filesystem::create_directories(dir);
   std::ofstream csv(dir / "engine_block.csv");
-  csv << "problem,tets,threads,steps,simulated_s,wall_s,ms_per_step,ms_per_newton,newton_per_step,cg_per_newton,"
-         "wall_per_simulated_s,peak_rss_mib\n";
+  csv << "problem,tets,preconditioner,threads,steps,simulated_s,wall_s,ms_per_step,ms_per_newton,newton_per_step,"
+         "cg_per_newton,factorizations,ms_per_factorization,factor_blocks,wall_per_simulated_s,peak_rss_mib\n";
   for (const Row& r : rows)
-    csv << fmt::format("block {},{},{},{},{},{},{},{},{},{},{},{}\n", r.problem, r.tets, r.threads, r.steps,
-                       r.simulated, r.wall, r.ms_per_step, r.ms_per_newton, r.newton_per_step, r.cg_per_newton,
-                       r.wall_per_simulated, r.rss);
+    csv << fmt::format("block {},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.problem, r.tets, r.preconditioner,
+                       r.threads, r.steps, r.simulated, r.wall, r.ms_per_step, r.ms_per_newton, r.newton_per_step,
+                       r.cg_per_newton, r.factorizations, r.factor_ms, r.factor_blocks, r.wall_per_simulated, r.rss);
   std::ofstream md(dir / "engine_block.md");
   md << "# backsim-bench: engine block problem on " << machine << "\n\n"
      << "- CPU: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads\n"

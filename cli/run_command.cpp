@@ -2,6 +2,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
+#include "cli/tissue_outputs.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/io/run_writer.hpp"
@@ -27,11 +28,12 @@ extern "C" void request_stop(int) { g_interrupted.store(true); }
 // Hands frames and steps to the writer and the progress line (the engine does no I/O).
 class RunObserver final : public SimulationObserver {
  public:
-  RunObserver(RunWriter& writer, ProgressLine& progress, Index nodes)
-      : writer_(writer), progress_(progress), displacement_(nodes) {}
+  RunObserver(RunWriter& writer, ProgressLine& progress, TissueOutputs& tissue, Index nodes)
+      : writer_(writer), progress_(progress), tissue_(tissue), displacement_(nodes) {}
   void on_frame(const Model& model, const State& state) override {
     displacement(model, state, displacement_);
-    writer_.append_frame(state.time, displacement_);
+    const std::vector<std::span<const double>> fields = tissue_.frame(state);
+    writer_.append_frame(state.time, displacement_, fields);
   }
   void on_step(const Model&, const State&, const StepStats& step) override {
     writer_.append_step(step);
@@ -42,6 +44,7 @@ class RunObserver final : public SimulationObserver {
  private:
   RunWriter& writer_;
   ProgressLine& progress_;
+  TissueOutputs& tissue_;
   std::vector<Vec3> displacement_;
 };
 
@@ -56,7 +59,7 @@ std::filesystem::path default_output(const RunCommandOptions& options) {
   return options.scenario->stem().string() + ".h5";
 }
 
-void print_summary(const Scenario& scenario, const Model& model, const SimulationSummary& s,
+void print_summary(const Scenario& scenario, const Model& model, const Scratch& scratch, const SimulationSummary& s,
                    const std::filesystem::path& output, int threads) {
   const double newton_per_step = s.steps ? static_cast<double>(s.newton_iterations) / s.steps : 0.0;
   const double cg_per_newton = s.newton_iterations ? static_cast<double>(s.cg_iterations) / s.newton_iterations : 0.0;
@@ -69,6 +72,13 @@ void print_summary(const Scenario& scenario, const Model& model, const Simulatio
   fmt::print("  peak force     {:.4g} N (normal, tissue on tool)\n", s.peak_normal_force);
   fmt::print("  Newton         {} iterations ({:.1f} per step)\n", s.newton_iterations, newton_per_step);
   fmt::print("  CG             {} iterations ({:.1f} per Newton iteration)\n", s.cg_iterations, cg_per_newton);
+  if (model.solver.preconditioner == Preconditioner::cholesky) {
+    const CholeskyPreconditioner& c = scratch.cholesky;
+    fmt::print("  preconditioner cholesky: {} factorizations, {:.2f} s; L has {} 3x3 blocks\n", c.factorizations,
+               c.factor_seconds, c.factor.factor_blocks());
+  } else {
+    fmt::print("  preconditioner block_jacobi\n");
+  }
   fmt::print("  wall time      {:.2f} s ({:.1f} ms per step, {} threads)\n", s.wall_seconds,
              s.steps ? 1e3 * s.wall_seconds / static_cast<double>(s.steps) : 0.0, threads);
   fmt::print("  output         {}\n", output.string());
@@ -93,10 +103,12 @@ int run_run_command(const RunCommandOptions& options) {
   Scratch scratch = make_scratch(model);
   const std::filesystem::path output = default_output(options);
 
+  TissueOutputs tissue(model);
   std::unique_ptr<RunWriter> writer;
   try {
     writer = std::make_unique<RunWriter>(
-        output, model.mesh, make_provenance(scenario.resolved_text, scenario.spec.run.seed, threads, options.command_line));
+        output, model.mesh, make_provenance(scenario.resolved_text, scenario.spec.run.seed, threads, options.command_line),
+        tissue.frame_fields());
   } catch (const OutputFailure& e) {
     std::fprintf(stderr, "backsim: cannot write results: %s\n", e.what());
     return exit_code::output_failure;
@@ -106,7 +118,7 @@ int run_run_command(const RunCommandOptions& options) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   ProgressLine progress(model.duration);
-  RunObserver observer(*writer, progress, model.node_count());
+  RunObserver observer(*writer, progress, tissue, model.node_count());
   try {
     const SimulationSummary summary = run_simulation(model, state, scratch, observer);
     progress.finish();
@@ -117,8 +129,12 @@ int run_run_command(const RunCommandOptions& options) {
                    partial.c_str());
       return exit_code::interrupted;
     }
+    tissue.write_summary(*writer, state);
     writer->finish();
-    if (!options.quiet) print_summary(scenario, model, summary, output, threads);
+    if (!options.quiet) {
+      print_summary(scenario, model, scratch, summary, output, threads);
+      tissue.print_summary(state);
+    }
     return exit_code::ok;
   } catch (const SolverFailure& e) {
     progress.finish();

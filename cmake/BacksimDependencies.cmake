@@ -12,6 +12,16 @@ find_package(ZLIB REQUIRED)                            # zlib1g-dev: compressed 
 # Bullet in double precision (bullet-float64): the tools' collision shapes and the
 # reference soft-body backend. CMake's FindBullet only knows the float build.
 pkg_check_modules(BULLET REQUIRED IMPORTED_TARGET bullet-float64)
+# METIS 5 (libmetis-dev, no CMake or pkg-config file): the nested-dissection order
+# of the sparse Cholesky preconditioner (engine/solver/sparse_ldlt.cpp).
+find_path(METIS_INCLUDE_DIR metis.h REQUIRED)
+find_library(METIS_LIBRARY metis REQUIRED)
+if(NOT TARGET backsim::metis)
+  add_library(backsim_metis INTERFACE)
+  target_include_directories(backsim_metis SYSTEM INTERFACE ${METIS_INCLUDE_DIR})
+  target_link_libraries(backsim_metis INTERFACE ${METIS_LIBRARY})
+  add_library(backsim::metis ALIAS backsim_metis)
+endif()
 
 if(BACKSIM_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)                   # catch2 (Debian ships 2.13)

@@ -26,8 +26,8 @@ namespace {
 namespace schema = scenario_schema;
 using units::Dimension;
 
-constexpr std::array<std::string_view, 9> kTableNames{
-    "scenario", "geometry", "material", "boundary", "tool", "motion", "solver", "output", "run"};
+constexpr std::array<std::string_view, 10> kTableNames{
+    "scenario", "geometry", "material", "boundary", "tool", "motion", "solver", "output", "physiology", "run"};
 
 // A mesh larger than this takes far too long to be what someone meant; the limit also
 // keeps every node and element id well inside the 32-bit Index.
@@ -66,6 +66,7 @@ class ScenarioLoader {
     read_tool();
     read_motion();
     read_solver_and_output();
+    read_physiology();
     read_run();
   }
 
@@ -478,7 +479,7 @@ class ScenarioLoader {
   void read_solver_and_output() {
     TableReader s = table("solver", {"integration", "time_step", "duration", "gravity",
                                      "max_newton_iterations", "newton_tolerance",
-                                     "max_cg_iterations", "cg_tolerance",
+                                     "max_cg_iterations", "cg_tolerance", "preconditioner",
                                      "contact_stiffness_scale", "friction_velocity"});
     assign(spec_.solver.integration, s.choice("integration", schema::kTimeIntegrations));
     const std::optional<double> time_step =
@@ -504,6 +505,7 @@ class ScenarioLoader {
     assign(spec_.solver.max_cg_iterations, narrow(s.integer("max_cg_iterations", 1, 100'000)));
     assign(spec_.solver.cg_tolerance,
            s.quantity("cg_tolerance", Dimension::dimensionless, open_interval(0.0, 1.0)));
+    assign(spec_.solver.preconditioner, s.choice("preconditioner", schema::kPreconditioners));
     assign(spec_.solver.contact_stiffness_scale,
            s.quantity("contact_stiffness_scale", Dimension::dimensionless, closed_interval(1.0, 1e6)));
     assign(spec_.solver.friction_velocity,
@@ -522,6 +524,31 @@ class ScenarioLoader {
                            spec_.output.interval, written ? "" : " (the default)",
                            spec_.solver.time_step));
     }
+  }
+
+  void read_physiology() {
+    TableReader t = table("physiology", {"tone", "circulation", "relaxation_rate", "half_stimulus",
+                                         "hill_exponent", "recovery_time", "pain_pressure", "guarding_rate",
+                                         "guarding_width", "min_activation", "max_activation"});
+    PhysiologySettings& p = spec_.physiology;
+    assign(p.tone, t.boolean("tone"));
+    assign(p.circulation, t.boolean("circulation"));
+    ToneParams& law = p.tone_law;
+    assign(law.relaxation_rate, t.quantity("relaxation_rate", Dimension::rate, Interval::non_negative()));
+    assign(law.half_stimulus, t.quantity("half_stimulus", Dimension::power_density, Interval::positive()));
+    assign(law.hill_exponent, t.quantity("hill_exponent", Dimension::dimensionless, closed_interval(0.25, 8.0)));
+    assign(law.recovery_time, t.quantity("recovery_time", Dimension::time, Interval::positive()));
+    assign(law.pain_pressure, t.quantity("pain_pressure", Dimension::pressure, Interval::positive()));
+    assign(law.guarding_rate, t.quantity("guarding_rate", Dimension::rate, Interval::non_negative()));
+    assign(law.guarding_width, t.quantity("guarding_width", Dimension::pressure, Interval::positive()));
+    const std::optional<double> a_min = t.quantity("min_activation", Dimension::dimensionless, closed_interval(0, 1));
+    const std::optional<double> a_max = t.quantity("max_activation", Dimension::dimensionless, closed_interval(0, 1));
+    assign(law.min_activation, a_min);
+    assign(law.max_activation, a_max);
+    if (law.min_activation > law.max_activation)
+      t.report(t.has("min_activation") ? t.position("min_activation") : t.position("max_activation"),
+               fmt::format("physiology.min_activation = {} is above max_activation = {}; allowed: min <= max",
+                           law.min_activation, law.max_activation));
   }
 
   void read_run() {

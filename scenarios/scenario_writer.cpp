@@ -191,7 +191,7 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("speed", number(motion.speed));
 
   const SolverSettings& solver = spec.solver;
-  out += "\n# Solver: integration, time step and duration (s), gravity (m/s^2), limits and tolerances.\n";
+  out += "\n# Solver: integration, time step and duration (s), gravity (m/s^2), limits, tolerances, preconditioner.\n";
   out += "[solver]\n";
   line("integration", toml_string(schema::name_of(schema::kTimeIntegrations, solver.integration)));
   line("time_step", number(solver.time_step));
@@ -201,12 +201,29 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("newton_tolerance", number(solver.newton_tolerance));
   line("max_cg_iterations", fmt::format("{}", solver.max_cg_iterations));
   line("cg_tolerance", number(solver.cg_tolerance));
+  line("preconditioner", toml_string(schema::name_of(schema::kPreconditioners, solver.preconditioner)));
   line("contact_stiffness_scale", number(solver.contact_stiffness_scale));
   line("friction_velocity", number(solver.friction_velocity));
 
   out += "\n# Output: time between stored frames (s).\n";
   out += "[output]\n";
   line("interval", number(spec.output.interval));
+
+  const PhysiologySettings& phys = spec.physiology;
+  const ToneParams& law = phys.tone_law;
+  out += "\n# Physiology: tone and circulation on/off; the muscle tone law (SI: 1/s, W/m^3, s, Pa).\n";
+  out += "[physiology]\n";
+  line("tone", phys.tone ? "true" : "false");
+  line("circulation", phys.circulation ? "true" : "false");
+  line("relaxation_rate", number(law.relaxation_rate));
+  line("half_stimulus", number(law.half_stimulus));
+  line("hill_exponent", number(law.hill_exponent));
+  line("recovery_time", number(law.recovery_time));
+  line("pain_pressure", number(law.pain_pressure));
+  line("guarding_rate", number(law.guarding_rate));
+  line("guarding_width", number(law.guarding_width));
+  line("min_activation", number(law.min_activation));
+  line("max_activation", number(law.max_activation));
 
   out += "\n# Run: worker threads (0 = all cores) and the seed of the random streams.\n";
   out += "[run]\n";

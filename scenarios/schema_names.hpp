@@ -58,6 +58,9 @@ inline constexpr std::array kToolControls{
 inline constexpr std::array kTimeIntegrations{
     NamedValue<TimeIntegration>{"quasi_static", TimeIntegration::quasi_static},
     NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};
+inline constexpr std::array kPreconditioners{
+    NamedValue<Preconditioner>{"block_jacobi", Preconditioner::block_jacobi},
+    NamedValue<Preconditioner>{"cholesky", Preconditioner::cholesky}};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> value_of(const std::array<NamedValue<Enum>, N>& names, std::string_view name) {

@@ -304,6 +304,17 @@ std::optional<std::string> TableReader::string(std::string_view key) {
   return text->get();
 }
 
+std::optional<bool> TableReader::boolean(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return std::nullopt;
+  const auto* value = node->as_boolean();
+  if (value == nullptr) {
+    report(position_of(*node), fmt::format("{} must be true or false, got {}", qualified(key), type_name(*node)));
+    return std::nullopt;
+  }
+  return value->get();
+}
+
 std::optional<std::string> TableReader::choice_text(std::string_view key,
                                                     std::string_view allowed) {
   const toml::node* node = find(key);

@@ -79,6 +79,7 @@ class TableReader {
   std::optional<std::array<std::int64_t, 3>> integer3(std::string_view key, std::int64_t min,
                                                       std::int64_t max);
   std::optional<std::string> string(std::string_view key);
+  std::optional<bool> boolean(std::string_view key);
 
   // A string that must be one of the names in `choices`.
   template <class Enum, std::size_t N>

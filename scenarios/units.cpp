@@ -43,6 +43,10 @@ constexpr std::array kUnits{
     Unit{"N*s/m", D::damping, 1.0, 1.0},
     Unit{"Ns/m", D::damping, 1.0, 1.0},
     Unit{"kg/s", D::damping, 1.0, 1.0},
+    Unit{"1/s", D::rate, 1.0, 1.0},
+    Unit{"1/min", D::rate, 1.0, 60.0},
+    Unit{"W/m^3", D::power_density, 1.0, 1.0},
+    Unit{"kW/m^3", D::power_density, 1e3, 1.0},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -74,6 +78,8 @@ std::string_view dimension_name(Dimension dimension) {
     case D::density: return "density";
     case D::acceleration: return "acceleration";
     case D::damping: return "damping";
+    case D::rate: return "rate";
+    case D::power_density: return "power density";
   }
   return "unknown dimension";
 }

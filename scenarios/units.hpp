@@ -25,6 +25,8 @@ enum class Dimension {
   density,
   acceleration,
   damping,  // viscous damping coefficient, force per velocity
+  rate,           // per unit time (1/s)
+  power_density,  // power per volume (W/m^3)
 };
 
 // "length", "pressure", ... for messages.

@@ -148,6 +148,8 @@ struct RunWriter::Impl {
 
   AppendableDataset frame_time;
   AppendableDataset displacement;
+  std::vector<FrameFieldSpec> field_specs;
+  std::vector<AppendableDataset> fields;  // parallel to field_specs
   std::vector<AppendableDataset> step_datasets;  // parallel to kStepColumns
   std::vector<StepStats> pending_steps;          // appended since the last write
   hsize_t node_count = 0;
@@ -216,6 +218,14 @@ struct RunWriter::Impl {
     }
     write_mesh(mesh);
     create_frame_datasets();
+    for (const FrameFieldSpec& f : field_specs) {
+      ensure_parent_groups(f.path);
+      const hsize_t width = f.width;
+      fields.push_back(AppendableDataset{
+          create_dataset(f.path, H5T_IEEE_F64LE, {0, width}, {1, std::max<hsize_t>(width, 1)}, f.units.c_str(),
+                         f.description.c_str()),
+          H5T_NATIVE_DOUBLE, {width}, 0});
+    }
     for (const StepColumn& column : kStepColumns) step_datasets.push_back(create_step_dataset(column));
 
     // A run killed before its first frame still leaves a readable file with the mesh.
@@ -298,6 +308,19 @@ struct RunWriter::Impl {
       DatasetHandle fibre = create_dataset("/mesh/fibre", H5T_IEEE_F64LE, {mesh.fibre.size(), 3},
                                            {}, "1", "unit fibre direction of each tetrahedron");
       write_whole(fibre, "/mesh/fibre", H5T_NATIVE_DOUBLE, mesh.fibre.data(), mesh.fibre.size());
+    }
+  }
+
+  // Creates every missing group on the way to `path` ("/a/b/name": /a, /a/b).
+  void ensure_parent_groups(const std::string& path) {
+    for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+      const std::string group = path.substr(0, slash);
+      const htri_t exists = H5Lexists(file.get(), group.c_str(), H5P_DEFAULT);
+      check_status(exists < 0 ? -1 : 0, "look up group " + group);
+      if (exists > 0) continue;
+      GroupHandle created(check_id(H5Gcreate2(file.get(), group.c_str(), H5P_DEFAULT,
+                                              object_creation_list(H5P_GROUP_CREATE).get(), H5P_DEFAULT),
+                                   "create group " + group));
     }
   }
 
@@ -479,6 +502,7 @@ struct RunWriter::Impl {
     // metadata is written, so its status is the one that says "complete".
     frame_time.dataset.reset();
     displacement.dataset.reset();
+    fields.clear();
     step_datasets.clear();
     utf8_string.reset();
     check_status(file.close(), "close file");
@@ -497,8 +521,10 @@ struct RunWriter::Impl {
   }
 };
 
-RunWriter::RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance)
+RunWriter::RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance,
+                     std::vector<FrameFieldSpec> frame_fields)
     : impl_(std::make_unique<Impl>(std::move(path))) {
+  impl_->field_specs = std::move(frame_fields);
   try {
     impl_->create(mesh, provenance);
   } catch (...) {
@@ -532,7 +558,14 @@ void RunWriter::append_step(const StepStats& step) {
 }
 
 void RunWriter::append_frame(double time, std::span<const Vec3> displacement) {
+  BACKSIM_ASSERT(impl_->fields.empty(), "RunWriter: this run has frame fields; pass them");
+  append_frame(time, displacement, {});
+}
+
+void RunWriter::append_frame(double time, std::span<const Vec3> displacement,
+                             std::span<const std::span<const double>> fields) {
   Impl& impl = *impl_;
+  BACKSIM_ASSERT(fields.size() == impl.fields.size(), "RunWriter: one array per frame field");
   BACKSIM_ASSERT(!impl.closed, "RunWriter: append_frame() after finish() or fail()");
   BACKSIM_ASSERT(displacement.size() == impl.node_count,
                  "RunWriter: displacement size differs from the mesh's node count");
@@ -545,9 +578,36 @@ void RunWriter::append_frame(double time, std::span<const Vec3> displacement) {
   impl.write_pending_steps();
   impl.append_rows(impl.displacement, "/frames/displacement",
                    displacement.empty() ? nullptr : displacement.data()->data(), 1);
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    BACKSIM_ASSERT(fields[f].size() == impl.field_specs[f].width, "RunWriter: frame field width");
+    impl.append_rows(impl.fields[f], impl.field_specs[f].path, fields[f].data(), 1);
+  }
   impl.flush();
   impl.append_rows(impl.frame_time, "/frames/time", &time, 1);
   impl.flush();
+}
+
+void RunWriter::write_dataset(const std::string& path, std::span<const double> values, std::size_t columns,
+                              const std::string& units, const std::string& description) {
+  Impl& impl = *impl_;
+  BACKSIM_ASSERT(!impl.closed, "RunWriter: write_dataset() after finish() or fail()");
+  BACKSIM_ASSERT(columns == 0 || values.size() % columns == 0, "RunWriter: whole rows");
+  impl.ensure_parent_groups(path);
+  std::vector<hsize_t> dims{columns == 0 ? values.size() : values.size() / columns};
+  if (columns > 0) dims.push_back(columns);
+  DatasetHandle d = impl.create_dataset(path, H5T_IEEE_F64LE, dims, {}, units.c_str(), description.c_str());
+  impl.write_whole(d, path, H5T_NATIVE_DOUBLE, values.data(), values.size());
+}
+
+void RunWriter::write_strings(const std::string& path, const std::vector<std::string>& values,
+                              const std::string& description) {
+  Impl& impl = *impl_;
+  BACKSIM_ASSERT(!impl.closed, "RunWriter: write_strings() after finish() or fail()");
+  impl.ensure_parent_groups(path);
+  std::vector<const char*> text;
+  for (const std::string& v : values) text.push_back(v.c_str());
+  DatasetHandle d = impl.create_dataset(path, impl.utf8_string.get(), {values.size()}, {}, "", description.c_str());
+  impl.write_whole(d, path, impl.utf8_string.get(), text.data(), text.size());
 }
 
 void RunWriter::finish() { impl_->close_and_rename("ok", nullptr); }

@@ -22,16 +22,27 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace backsim {
 
 // Provenance, make_provenance, sha256_hex and utc_now_iso8601: engine/io/provenance.hpp.
 
+// A per-frame array of `width` doubles, written as `path` [frame, width].
+struct FrameFieldSpec {
+  std::string path;         // e.g. "/fields/tone"
+  std::size_t width = 0;    // values per frame (tets, regions, ...)
+  std::string units;
+  std::string description;
+};
+
 class RunWriter {
  public:
   // Creates `<path>.partial` (truncating an old one) and writes the mesh and the
-  // provenance attributes. Throws OutputFailure.
-  RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance);
+  // provenance attributes, and creates the extra per-frame datasets (their groups
+  // are created as needed). Throws OutputFailure.
+  RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance,
+            std::vector<FrameFieldSpec> frame_fields = {});
   ~RunWriter();  // closes without renaming if neither finish() nor fail() ran
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -40,6 +51,15 @@ class RunWriter {
   void append_step(const StepStats& step);
   // Writes the buffered steps and one frame (node displacements, m), then flushes.
   void append_frame(double time, std::span<const Vec3> displacement);
+  // The same with one array per frame field, in the order they were given.
+  void append_frame(double time, std::span<const Vec3> displacement,
+                    std::span<const std::span<const double>> fields);
+  // A fixed dataset written once (summaries): 1-D when `columns` is 0, else
+  // [values.size() / columns, columns]. Groups are created as needed.
+  void write_dataset(const std::string& path, std::span<const double> values, std::size_t columns,
+                     const std::string& units, const std::string& description);
+  void write_strings(const std::string& path, const std::vector<std::string>& values,
+                     const std::string& description);
   // Writes what is buffered, `finished_utc`, `status = "ok"`, closes and renames.
   void finish();
   // As finish(), with `status = "solver_failure"` and `error = diagnostic`: what was

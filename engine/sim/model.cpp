@@ -3,6 +3,8 @@
 #include "engine/core/error.hpp"
 #include "engine/mesh/block_mesher.hpp"
 
+#include <Eigen/Eigenvalues>
+
 #include <algorithm>
 #include <cmath>
 #include <span>
@@ -63,6 +65,85 @@ std::vector<double> contact_point_stiffness(const TetMesh& mesh, const BoundaryS
   return k;
 }
 
+// The held part of the boundary, where the tissue rests on bone: each held node
+// takes a third of the area of the boundary triangles whose three nodes are held.
+void build_bone_surface(Model& m) {
+  std::vector<Vec3> area_normal(m.mesh.node_count(), Vec3::Zero());
+  for (const Tri& t : m.surface.tris) {
+    if (!(m.node_held[t[0]] && m.node_held[t[1]] && m.node_held[t[2]])) continue;
+    const Vec3& a = m.mesh.nodes[t[0]];
+    const Vec3 n2 = (m.mesh.nodes[t[1]] - a).cross(m.mesh.nodes[t[2]] - a);  // 2 A n, outward
+    for (Index i : t) area_normal[i] += n2 / 6.0;
+  }
+  for (Index i = 0; i < m.mesh.node_count(); ++i)
+    if (area_normal[i].squaredNorm() > 0) {
+      m.bone_nodes.push_back(i);
+      m.bone_area_normal.push_back(area_normal[i]);
+    }
+}
+
+// Fibres, resting tone and the reference tension that holds it (tissue_material.hpp).
+void build_tissue_tables(Model& m, const ModelInputs& in) {
+  const Index n_tets = m.mesh.tet_count();
+  if (!m.mesh.fibre.empty()) {
+    BACKSIM_ASSERT(m.mesh.fibre.size() == n_tets, "one fibre per tet");
+    m.fibre = m.mesh.fibre;
+  }
+  if (!in.rest_activation.empty()) {
+    BACKSIM_ASSERT(in.rest_activation.size() == n_tets, "one resting tone per tet");
+    m.rest_activation = in.rest_activation;
+    m.reference_tension.assign(n_tets, 0.0);
+    if (!m.fibre.empty())
+      for (Index t = 0; t < n_tets; ++t) {
+        const ActiveFibre& active = m.materials[static_cast<std::size_t>(m.mesh.region[t])].active;
+        if (m.fibre[t].squaredNorm() > 0)
+          m.reference_tension[t] = active.at(1.0, m.rest_activation[t]).stress;
+      }
+  }
+  // each region's length along its mean fibre axis (the principal axis of sum a a^T,
+  // which does not care about the sign of a): the lever that turns the volume
+  // integral of fibre stress into a force
+  if (!m.fibre.empty()) {
+    const std::size_t regions = in.region_material.size();
+    std::vector<Mat3> axis_sum(regions, Mat3::Zero());
+    for (Index t = 0; t < n_tets; ++t)
+      axis_sum[static_cast<std::size_t>(m.mesh.region[t])] += m.fibre[t] * m.fibre[t].transpose();
+    m.region_fibre_length.assign(regions, 0.0);
+    std::vector<double> lo(regions, 1e300), hi(regions, -1e300);
+    std::vector<Vec3> axis(regions, Vec3::Zero());
+    for (std::size_t r = 0; r < regions; ++r) {
+      if (axis_sum[r].trace() == 0) continue;
+      Eigen::SelfAdjointEigenSolver<Mat3> eig(axis_sum[r]);
+      axis[r] = eig.eigenvectors().col(2);
+    }
+    for (Index t = 0; t < n_tets; ++t) {
+      const auto r = static_cast<std::size_t>(m.mesh.region[t]);
+      if (axis[r].squaredNorm() == 0) continue;
+      for (Index node : m.mesh.tets[t]) {
+        const double d = axis[r].dot(m.mesh.nodes[node]);
+        lo[r] = std::min(lo[r], d);
+        hi[r] = std::max(hi[r], d);
+      }
+    }
+    for (std::size_t r = 0; r < regions; ++r)
+      if (axis[r].squaredNorm() > 0) m.region_fibre_length[r] = hi[r] - lo[r];
+  }
+  if (!in.region_vascular.empty()) {
+    BACKSIM_ASSERT(in.region_vascular.size() == in.region_material.size(), "one vascular law per region");
+    CirculationInputs ci;
+    ci.region_params = in.region_vascular;
+    ci.element_region = m.mesh.region;
+    ci.element_volume.resize(n_tets);
+    for (Index t = 0; t < n_tets; ++t) ci.element_volume[t] = m.elements[t].volume;
+    m.circulation = build_circulation(std::move(ci));
+  }
+  if (!in.region_tone.empty()) {
+    BACKSIM_ASSERT(in.region_tone.size() == in.region_material.size(), "one tone law per region");
+    BACKSIM_ASSERT(!in.rest_activation.empty(), "a tone law needs resting tones");
+    m.tone = in.region_tone;
+  }
+}
+
 }  // namespace
 
 Model build_model(ModelInputs in) {
@@ -77,9 +158,11 @@ Model build_model(ModelInputs in) {
   m.materials.reserve(in.region_material.size());
   double max_modulus = 0;
   for (const MaterialParams& p : in.region_material) {
-    m.materials.push_back(StableNeoHookean::from_young_poisson(p.youngs_modulus, p.poisson_ratio));
+    m.materials.push_back(TissueMaterial::from_params(p));
+    m.viscous = m.viscous || m.materials.back().viscous();
     max_modulus = std::max(max_modulus, p.youngs_modulus);
   }
+  m.material_params = in.region_material;
   m.elements.resize(n_tets);
   m.node_mass.assign(n_nodes, 0.0);
   for (Index t = 0; t < n_tets; ++t) {
@@ -94,6 +177,8 @@ Model build_model(ModelInputs in) {
     const double quarter_mass = 0.25 * in.region_material[region].density * volume;
     for (Index node : tet) m.node_mass[node] += quarter_mass;
   }
+
+  build_tissue_tables(m, in);
 
   // boundary conditions
   m.node_held.assign(n_nodes, 0);
@@ -119,6 +204,7 @@ Model build_model(ModelInputs in) {
     for (Index node : in.skin_nodes) skin[node] = 1;
   }
   m.contact = build_contact_quadrature(mesh.nodes, m.surface, skin);
+  build_bone_surface(m);
   m.contact_tri_blocks = element_block_indices(
       m.pattern, {m.surface.tris.empty() ? nullptr : m.surface.tris.front().data(), m.surface.tris.size() * 3}, 3);
 

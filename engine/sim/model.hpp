@@ -9,10 +9,12 @@
 #include "engine/contact/contact_surface.hpp"
 #include "engine/contact/tool_motion.hpp"
 #include "engine/contact/tool_shape.hpp"
-#include "engine/material/stable_neo_hookean.hpp"
+#include "engine/material/tissue_material.hpp"
 #include "engine/mesh/boundary_surface.hpp"
 #include "engine/mesh/element_colouring.hpp"
 #include "engine/mesh/tet_mesh.hpp"
+#include "engine/physiology/circulation.hpp"
+#include "engine/physiology/muscle_tone.hpp"
 #include "engine/sim/simulation_spec.hpp"
 #include "engine/solver/block_sparse_matrix.hpp"
 
@@ -27,6 +29,10 @@ struct ModelInputs {
   std::vector<Index> held_nodes;                // nodes held at their reference position
   std::vector<Index> held_dofs;                 // single coordinates held (3 node + axis): rollers, symmetry planes
   std::vector<Index> skin_nodes;                // boundary nodes tools may touch; empty: every boundary node not held
+  // physiology (engine/physiology): fibres come with the mesh (TetMesh::fibre)
+  std::vector<double> rest_activation;          // [tet] resting tone in [0, 1]; empty: 0
+  std::vector<ToneParams> region_tone;          // [region] tone law; empty: tone stays at rest
+  std::vector<VascularParams> region_vascular;  // [region] vascular compartment; empty: no circulation
   ToolSpec tool;
   MotionSpec motion;
   SolverSettings solver;
@@ -41,11 +47,21 @@ struct Model {
   TetMesh mesh;
   BoundarySurface surface;
   std::vector<TetElement> elements;          // [tet] reference shape (Dm^-1, volume)
-  std::vector<StableNeoHookean> materials;   // [region] constitutive parameters
+  std::vector<TissueMaterial> materials;     // [region] constitutive parameters
+  std::vector<MaterialParams> material_params;  // [region] as given
+  std::vector<Vec3> fibre;                   // [tet] unit reference fibre, zero: none; empty: no fibres at all
+  std::vector<double> rest_activation;       // [tet] resting tone; empty: no tone anywhere
+  std::vector<double> reference_tension;     // [tet] T0, Pa (tissue_material.hpp); empty with rest_activation
+  std::vector<ToneParams> tone;              // [region] tone law; empty: tone stays at rest
+  CirculationModel circulation;              // element_region empty: no circulation
+  std::vector<double> region_fibre_length;   // [region] extent along the region's mean fibre, m (0: no fibres)
+  bool viscous = false;                      // any region viscoelastic
   std::vector<double> node_mass;             // [node] lumped mass, kg
   // boundary conditions
   std::vector<std::uint8_t> node_held;       // [node] 1 when all three coordinates are held
   std::vector<Vec3> rest_surface_points;     // [free surface nodes] reference positions the tool rests on
+  std::vector<Index> bone_nodes;             // held nodes on the boundary (where bone holds the tissue)
+  std::vector<Vec3> bone_area_normal;        // [bone node] area share times the unit normal out of the tissue, m^2
   std::vector<double> dof_free;              // [3 N + 1] 1 free, 0 held (last: tool depth)
   // precomputed tables for parallel assembly
   ElementColouring tet_colouring;
@@ -67,6 +83,9 @@ struct Model {
   double force_tolerance = 0;     // N, Newton stops when every residual force is below
   double tool_regularisation = 0; // N/m, added to the tool-depth Hessian only (see newton)
 
+  bool has_tone() const { return !rest_activation.empty(); }
+  bool tone_dynamics() const { return !tone.empty(); }
+  bool has_circulation() const { return circulation.element_count() > 0; }
   Index node_count() const { return mesh.node_count(); }
   Index dof_count() const { return 3 * mesh.node_count() + 1; }
   Index tool_dof() const { return 3 * mesh.node_count(); }

@@ -1,14 +1,14 @@
 #include "engine/sim/newton.hpp"
 
 #include "engine/core/parallel.hpp"
+#include "engine/sim/preconditioner.hpp"
 
 #include <fmt/format.h>
-
-#include <Eigen/Dense>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstdlib>
 
 namespace backsim {
 
@@ -35,27 +35,6 @@ double regularised_tool_diagonal(const Model& m, const Scratch& w) {
   return k + delta * delta / (delta + k);
 }
 
-// Inverse 3x3 diagonal blocks restricted to the free dofs (held dofs: identity).
-void build_preconditioner(const Model& m, Scratch& w) {
-  const Index n = m.node_count();
-#pragma omp parallel for schedule(static)
-  for (Index i = 0; i < n; ++i) {
-    const Vec3 free(m.dof_free[3 * i], m.dof_free[3 * i + 1], m.dof_free[3 * i + 2]);
-    Mat3 D = free.asDiagonal() * w.hessian.blocks[m.pattern.diagonal[i]] * free.asDiagonal();
-    D += (Vec3::Ones() - free).asDiagonal();
-    Eigen::LLT<Mat3> llt(D);
-    if (llt.info() == Eigen::Success) {
-      w.preconditioner[i] = llt.solve(Mat3::Identity());
-    } else {  // not positive definite: fall back to the inverse diagonal
-      Mat3 inv = Mat3::Zero();
-      for (int k = 0; k < 3; ++k) inv(k, k) = D(k, k) > 0 ? 1.0 / D(k, k) : 1.0;
-      w.preconditioner[i] = inv;
-    }
-  }
-  const double d = regularised_tool_diagonal(m, w);
-  w.tool_preconditioner = m.dof_free[m.tool_dof()] > 0 ? 1.0 / d : 1.0;
-}
-
 // y = P K P x + (I - P) x, with K the Hessian bordered by the tool-depth row and
 // column (K = [A c; c^T d + reg]) and P the free-dof mask.
 void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::span<double> y) {
@@ -75,12 +54,40 @@ void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::sp
   y[s] = m.dof_free[s] > 0 ? coupling + regularised_tool_diagonal(m, w) * xs : x[s];
 }
 
-void apply_preconditioner(const Model& m, const Scratch& w, std::span<const double> r, std::span<double> z) {
-  const Index n = m.node_count();
-#pragma omp parallel for schedule(static)
-  for (Index i = 0; i < n; ++i)
-    Eigen::Map<Vec3>{&z[3 * i]} = w.preconditioner[i] * Eigen::Map<const Vec3>(&r[3 * i]);
-  z[m.tool_dof()] = w.tool_preconditioner * r[m.tool_dof()];
+// Solves K d = -g (w.rhs -> w.direction) with PCG and the model's preconditioner.
+// A kept Cholesky factor is tried first, for at most kCholeskyReuseIterations CG
+// iterations (the Hessian has moved since it was factored, and CG corrects for
+// that); when that is not enough the current Hessian is factored and the solve
+// starts again. The iterations of both solves are counted.
+PcgResult solve_newton_system(const Model& m, Scratch& w, const PcgSettings& settings) {
+  const double tool_diagonal = regularised_tool_diagonal(m, w);
+  const auto apply = [&](std::span<const double> x, std::span<double> y) { apply_system(m, w, x, y); };
+  const auto solve = [&](const auto& precondition, const PcgSettings& cg) {
+    return pcg(apply, precondition, std::span<const double>(w.rhs), std::span<double>(w.direction), w.pcg, cg);
+  };
+  if (m.solver.preconditioner == Preconditioner::block_jacobi) {
+    build_block_jacobi(m, w, tool_diagonal);
+    return solve([&](std::span<const double> r, std::span<double> z) { apply_block_jacobi(m, w, r, z); },
+                 settings);
+  }
+  const auto cholesky = [&](std::span<const double> r, std::span<double> z) { apply_cholesky(m, w.cholesky, r, z); };
+  int reuse_iterations = 0;
+  if (w.cholesky.valid) {
+    PcgSettings capped = settings;
+    static const int reuse_limit = std::getenv("CHOL_REUSE") ? std::atoi(std::getenv("CHOL_REUSE")) : kCholeskyReuseIterations;  // TEMP
+    static const int abort_limit = std::getenv("CHOL_ABORT") ? std::atoi(std::getenv("CHOL_ABORT")) : reuse_limit;  // TEMP
+    capped.max_iterations = std::min(settings.max_iterations, abort_limit);
+    const PcgResult kept = solve(cholesky, capped);
+    if (kept.converged || kept.negative_curvature) {
+      if (kept.iterations > reuse_limit) w.cholesky.valid = false;  // TEMP: refactor next time
+      return kept;
+    }
+    reuse_iterations = kept.iterations;
+  }
+  factorize_cholesky(m, w, tool_diagonal);
+  PcgResult fresh = solve(cholesky, settings);
+  fresh.iterations += reuse_iterations;
+  return fresh;
 }
 
 }  // namespace
@@ -134,10 +141,7 @@ NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& 
     PcgResult pr;
     for (;;) {
       assemble_hessian(p, q, w);
-      build_preconditioner(m, w);
-      pr = pcg([&](std::span<const double> x, std::span<double> y) { apply_system(m, w, x, y); },
-               [&](std::span<const double> r, std::span<double> z) { apply_preconditioner(m, w, r, z); },
-               std::span<const double>(w.rhs), std::span<double>(w.direction), w.pcg, cg);
+      pr = solve_newton_system(m, w, cg);
       rep.cg_iterations += pr.iterations;
       if (!pr.negative_curvature || p.project_hessian) break;
       p.project_hessian = true;  // the exact Hessian is indefinite here: project

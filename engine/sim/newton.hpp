@@ -1,5 +1,6 @@
-// Projected Newton with a backtracking line search and a block-Jacobi
-// preconditioned CG inner solve, on the free dofs of one step's potential.
+// Projected Newton with a backtracking line search and a preconditioned CG inner
+// solve (block Jacobi or a kept sparse Cholesky factor: preconditioner.hpp), on the
+// free dofs of one step's potential.
 #pragma once
 
 #include "engine/sim/potential.hpp"

@@ -105,6 +105,17 @@ inline Eigen::Vector2d slip(const Model& m, std::span<const double> q, const Scr
 
 }  // namespace
 
+MaterialPoint material_point(const StepProblem& p, const Scratch& w, Index t) {
+  const Model& m = *p.model;
+  MaterialPoint pt;
+  if (!m.fibre.empty()) pt.fibre = m.fibre[t];
+  if (!p.activation.empty()) pt.activation = p.activation[t];
+  if (!m.reference_tension.empty()) pt.reference_tension = m.reference_tension[t];
+  if (m.viscous && m.materials[static_cast<std::size_t>(m.mesh.region[t])].viscous())
+    pt.overstress = &w.step_overstress[t];
+  return pt;
+}
+
 Vec3 tool_position(const StepTargets& targets, double depth) {
   return Vec3(targets.tool_xy.x(), targets.tool_xy.y(), targets.tool_rest_height) + depth * kPressAxis;
 }
@@ -163,7 +174,8 @@ EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Sc
     const TetElement& e = m.elements[t];
     const Mat3 F = deformation_gradient(x, e.Dm_inv);
     min_j = std::min(min_j, F.determinant());
-    w.tet_energy[t] = e.volume * m.materials[static_cast<std::size_t>(m.mesh.region[t])].energy_density(F);
+    const auto r = static_cast<std::size_t>(m.mesh.region[t]);
+    w.tet_energy[t] = e.volume * tissue_energy_density(w.step_matrix[r], m.materials[r], material_point(p, w, t), F);
   }
   compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
   return total_energy(p, q, w, min_j);
@@ -194,11 +206,12 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
       const Index t = col.elements[k];
       const auto x = tet_positions(m, q, t);
       const TetElement& e = m.elements[t];
-      const StableNeoHookean& mat = m.materials[static_cast<std::size_t>(m.mesh.region[t])];
+      const auto r = static_cast<std::size_t>(m.mesh.region[t]);
+      const MaterialPoint pt = material_point(p, w, t);
       const Mat3 F = deformation_gradient(x, e.Dm_inv);
       min_j = std::min(min_j, F.determinant());
-      w.tet_energy[t] = e.volume * mat.energy_density(F);
-      const Vec12 ge = nodal_gradient(mat.first_piola(F), e.Dm_inv, e.volume);
+      w.tet_energy[t] = e.volume * tissue_energy_density(w.step_matrix[r], m.materials[r], pt, F);
+      const Vec12 ge = nodal_gradient(tissue_first_piola(w.step_matrix[r], m.materials[r], pt, F), e.Dm_inv, e.volume);
       const Tet& tet = m.mesh.tets[t];
       for (int a = 0; a < 4; ++a) Eigen::Map<Vec3>(&grad[3 * tet[a]]) += ge.segment<3>(3 * a);
     }
@@ -252,8 +265,9 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
       const auto x = tet_positions(m, q, t);
       Vec12 ge;
       Mat12 he;
-      tet_energy_gradient_hessian(m.materials[static_cast<std::size_t>(m.mesh.region[t])], m.elements[t], x, ge,
-                                  he, p.project_hessian);
+      const auto r = static_cast<std::size_t>(m.mesh.region[t]);
+      tissue_tet_energy_gradient_hessian(w.step_matrix[r], m.materials[r], material_point(p, w, t), m.elements[t], x,
+                                         ge, he, p.project_hessian);
       const Index* blocks = &m.tet_blocks[16 * static_cast<std::size_t>(t)];
       for (int a = 0; a < 4; ++a)
         for (int b = 0; b < 4; ++b) w.hessian.blocks[blocks[4 * a + b]] += he.block<3, 3>(3 * a, 3 * b);
@@ -335,6 +349,25 @@ void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& t
     const Vec3 t1 = nrm.cross(Vec3::Unit(axis)).normalized();
     w.friction_t1[k] = t1;
     w.friction_t2[k] = nrm.cross(t1);
+  }
+}
+
+void compute_friction_power(const StepProblem& p, std::span<const double> q, Scratch& w) {
+  const Model& m = *p.model;
+  const double mu = m.tool_spec.friction;
+  const FrictionKernel fk = friction_kernel(p);
+  const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
+  const Index n = m.contact.point_count();
+#pragma omp parallel for schedule(static)
+  for (Index k = 0; k < n; ++k) {
+    const double lambda = w.friction_normal_force[k];
+    double power = 0;
+    if (lambda > 0 && mu > 0) {
+      const Eigen::Vector2d u = slip(m, q, w, k, tool_disp);
+      // force mu lambda f1(|u|) u / |u| along the slip u: work f1 |u| >= 0
+      power = mu * lambda * fk.f1_over_y(u.norm()) * u.squaredNorm() / p.h;
+    }
+    w.friction_power[k] = power;
   }
 }
 

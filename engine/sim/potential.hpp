@@ -31,7 +31,12 @@ struct StepProblem {
   bool dynamic = false;
   double h = 0;  // s
   bool project_hessian = true;  // false: exact element Hessians (tests; Newton near convergence)
+  std::span<const double> activation;  // [tet] tone during the step (lagged); empty: none
 };
+
+// The material point of tet t during a step: fibre, tone, reference tension and the
+// remembered overstress (w.step_overstress, filled by prepare_tissue_step).
+MaterialPoint material_point(const StepProblem& p, const Scratch& w, Index t);
 
 struct EnergyResult {
   double energy = 0;        // J
@@ -57,6 +62,10 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
 void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& tool, Scratch& w);
 // Positions of the contact points at the start of the step.
 void record_contact_start(const Model& model, std::span<const double> q, Scratch& w);
+
+// Power dissipated by friction at each contact point over the step (W, into
+// w.friction_power): the lagged friction force times the slip, over h.
+void compute_friction_power(const StepProblem& p, std::span<const double> q, Scratch& w);
 
 struct ToolReaction {
   Vec3 force{0, 0, 0};   // N, force the tissue exerts on the tool

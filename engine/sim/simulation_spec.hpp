@@ -5,6 +5,7 @@
 #pragma once
 
 #include "engine/core/types.hpp"
+#include "engine/physiology/muscle_tone.hpp"
 
 #include <array>
 #include <cstdint>
@@ -25,11 +26,30 @@ struct BlockGeometry {
   double grading = 1.0;
 };
 
-// Isotropic small-strain parameters; each material model maps them to its own.
+// One term of a Prony series: the fraction g of the instantaneous modulus that
+// relaxes with time constant tau.
+struct PronyTerm {
+  double weight = 0;  // g, in [0, 1); sum over terms < 1
+  double time = 1;    // tau, s
+};
+inline constexpr int kMaxPronyTerms = 2;
+
+// Parameters of a tissue (engine/material/tissue_material.hpp). E and nu are the
+// instantaneous small-strain moduli of the isotropic matrix; fibre terms act only in
+// elements with a fibre direction.
 struct MaterialParams {
   double youngs_modulus = 20e3;  // Pa
   double poisson_ratio = 0.45;   // -
   double density = 1050.0;       // kg/m^3
+  // passive fibre (Blemker 2005): nominal stress P1 (exp(P2 (lambda - 1)) - 1), linear past lambda*
+  double fibre_scale = 0;             // P1, Pa; 0: no passive fibre term
+  double fibre_exponent = 0;          // P2, -
+  double fibre_linear_stretch = 1.4;  // lambda*
+  // active fibre: a sigma_max f_L(lambda / lambda_opt), a the element's tone
+  double max_active_stress = 0;       // sigma_max, Pa; 0: not contractile
+  double optimal_fibre_stretch = 1.0; // lambda_opt
+  // quasi-linear viscoelasticity of the matrix's shape change
+  std::array<PronyTerm, kMaxPronyTerms> prony{};
 };
 
 enum class MaterialModel : std::uint8_t { stable_neo_hookean };
@@ -76,6 +96,12 @@ struct MotionSpec {
 
 enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
 
+// The preconditioner of the CG solve of each Newton iteration (engine/sim/preconditioner.hpp).
+enum class Preconditioner : std::uint8_t {
+  block_jacobi,  // inverse 3x3 node blocks: no setup, many CG iterations on stiff layers
+  cholesky,      // sparse L D L^T of the Hessian, kept across iterations and steps
+};
+
 struct SolverSettings {
   TimeIntegration integration = TimeIntegration::quasi_static;
   double time_step = 0.01;          // s
@@ -85,12 +111,22 @@ struct SolverSettings {
   double newton_tolerance = 1e-6;   // residual force relative to E h^2 (h: mean edge)
   int max_cg_iterations = 2000;
   double cg_tolerance = 1e-8;       // floor of the relative CG residual
+  Preconditioner preconditioner = Preconditioner::cholesky;
   double contact_stiffness_scale = 100.0;  // penalty = scale * E / h_surface
   double friction_velocity = 1e-3;  // m/s: regularisation of static friction
 };
 
 struct OutputSettings {
   double interval = 0.05;  // s between frames; every step's tool and solver data are kept
+};
+
+// The tissue's slow processes (engine/physiology). They act where the model has
+// what they need: tone in elements with active fibres and a resting tone (the
+// procedural back's muscles), circulation where regions have vascular parameters.
+struct PhysiologySettings {
+  bool tone = true;         // muscle tone responds to massage (else it stays at rest)
+  bool circulation = true;  // vascular compartments
+  ToneParams tone_law;      // the tone law of every muscle (engine/physiology/muscle_tone.hpp)
 };
 
 struct RunSettings {
@@ -107,6 +143,7 @@ struct SimulationSpec {
   MotionSpec motion;
   SolverSettings solver;
   OutputSettings output;
+  PhysiologySettings physiology;
   RunSettings run;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/sim/state.hpp"
 
 #include "engine/contact/tool_rest_height.hpp"
+#include "engine/sim/tissue_update.hpp"
 
 #include <algorithm>
 
@@ -16,6 +17,7 @@ State initial_state(const Model& model) {
   s.velocity.assign(model.dof_count(), 0.0);
   const Eigen::Vector2d xy = model.motion.surface_point(0.0);
   s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tool, xy, model.rest_surface_points));
+  initialise_tissue(model, s);
   return s;
 }
 
@@ -30,6 +32,7 @@ Scratch make_scratch(const Model& model) {
   s.hessian.bind(model.pattern);
   s.tool_coupling.assign(3 * model.node_count(), 0.0);
   s.preconditioner.assign(model.node_count(), Mat3::Identity());
+  if (model.solver.preconditioner == Preconditioner::cholesky) analyse_cholesky(model, s.cholesky);
   s.pcg.resize(dofs);
   s.contact_phi.assign(points, 0.0);
   s.contact_normal.assign(points, Vec3::Zero());
@@ -37,6 +40,14 @@ Scratch make_scratch(const Model& model) {
   s.friction_t1.assign(points, Vec3::Zero());
   s.friction_t2.assign(points, Vec3::Zero());
   s.contact_point_start.assign(points, Vec3::Zero());
+  s.friction_power.assign(points, 0.0);
+  for (const TissueMaterial& mat : model.materials) s.step_matrix.push_back(mat.matrix);
+  if (model.viscous) s.step_overstress.assign(model.mesh.tet_count(), Mat3::Zero());
+  if (model.has_circulation()) {
+    s.friction_power_density.assign(model.mesh.tet_count(), 0.0);
+    s.vessel_pressure.assign(model.mesh.tet_count(), 0.0);
+    s.circulation = make_circulation_scratch(model.circulation);
+  }
   return s;
 }
 

@@ -3,12 +3,31 @@
 
 #include "engine/core/types.hpp"
 #include "engine/sim/model.hpp"
+#include "engine/sim/preconditioner.hpp"
 #include "engine/solver/block_sparse_matrix.hpp"
 #include "engine/solver/pcg.hpp"
 
 #include <vector>
 
 namespace backsim {
+
+// The tissue's slow state and history, per element (see engine/sim/tissue_update.hpp).
+struct TissueState {
+  std::vector<double> activation;         // [tet] tone a; empty: a model without tone
+  std::vector<double> stimulus_dose;      // [tet] accumulated |change| of deviatoric strain energy, J/m^3
+  std::vector<double> deviatoric_energy;  // [tet] psi_dev at the last step, J/m^3
+  std::vector<double> pressure;           // [tet] hydrostatic pressure -tr(sigma)/3 at the last step, Pa
+  std::vector<Mat3> drive_stress;         // [tet] S_d at the last step (viscous models), Pa
+  std::vector<Mat3> overstress;           // [tet * kMaxPronyTerms] Q_i (viscous models), Pa
+};
+
+// What a run has delivered so far.
+struct RunTotals {
+  double therapist_work = 0;      // J, positive work of the tool on the tissue
+  double net_work = 0;            // J, work of the tool, negative parts included
+  double peak_bone_pressure = 0;  // Pa, largest normal pressure on held (bone) surface
+  double peak_principal_strain = 0;  // largest principal Green-Lagrange strain in any element
+};
 
 struct State {
   double time = 0;                  // s
@@ -17,6 +36,9 @@ struct State {
   std::vector<double> velocity;     // [3 N + 1] m/s (dynamic integration)
   Vec3 tool_position{0, 0, 0};      // m, reference point of the tool at `time`
   Vec3 tool_force{0, 0, 0};         // N, force of the tissue on the tool at `time`
+  TissueState tissue;
+  CirculationState circulation;  // empty without circulation
+  RunTotals totals;
 };
 
 State initial_state(const Model& model);
@@ -46,6 +68,7 @@ struct Scratch {
   double tool_diagonal = 0;           // Hessian entry of the tool depth
   std::vector<Mat3> preconditioner;   // [nodes] inverse diagonal blocks
   double tool_preconditioner = 0;
+  CholeskyPreconditioner cholesky;    // sparse factor (solver.preconditioner = cholesky)
   PcgScratch pcg;
   // contact, per quadrature point
   std::vector<double> contact_phi;     // signed distance at the point, m
@@ -53,6 +76,13 @@ struct Scratch {
   std::vector<double> friction_normal_force;  // lagged normal force, N
   std::vector<Vec3> friction_t1, friction_t2; // lagged tangent basis
   std::vector<Vec3> contact_point_start;      // point position at the step start, m
+  // tissue constants of the step (tissue_update.hpp)
+  std::vector<StableNeoHookean> step_matrix;  // [region] isotropic matrix incl. instantaneous overstress
+  std::vector<Mat3> step_overstress;          // [tet] H, remembered overstress (viscous models)
+  std::vector<double> friction_power;         // [contact point] friction power of the step, W
+  std::vector<double> friction_power_density; // [tet] friction power of the step per tissue volume, W/m^3
+  std::vector<double> vessel_pressure;        // [tet] tissue pressure the vessels feel (>= 0), Pa
+  CirculationScratch circulation;
 };
 
 Scratch make_scratch(const Model& model);

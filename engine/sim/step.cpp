@@ -4,6 +4,7 @@
 #include "engine/core/error.hpp"
 #include "engine/sim/newton.hpp"
 #include "engine/sim/potential.hpp"
+#include "engine/sim/tissue_update.hpp"
 
 #include <fmt/format.h>
 
@@ -55,6 +56,12 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   p.targets = targets_at(m, state, dt);
   p.dynamic = m.solver.integration == TimeIntegration::backward_euler;
   p.h = dt;
+  p.activation = state.tissue.activation;
+  prepare_tissue_step(m, state, dt, w);
+
+  // A step's result must depend only on its start state and dt (retries, resumed
+  // runs): no preconditioner factor is carried over from an earlier step.
+  w.cholesky.valid = false;
 
   // remember the start of the step (slip reference, inertia, retry)
   std::copy(state.q.begin(), state.q.end(), w.q_start.begin());
@@ -103,12 +110,20 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
          "the tool is pressing too deep for this mesh: reduce the depth or force, or refine the mesh");
   }
 
-  // velocities, time, tool reaction
+  // velocities, time, tool reaction and the work the tool did
   for (Index i = 0; i < dofs; ++i) state.velocity[i] = (state.q[i] - w.q_start[i]) / dt;
   state.time = p.targets.time;
   state.step += 1;
-  state.tool_position = tool_position(p.targets, state.q[tool]);
+  const Vec3 tool_end = tool_position(p.targets, state.q[tool]);
+  const double work = -0.5 * (state.tool_force + reaction.force).dot(tool_end - state.tool_position);
+  state.totals.net_work += work;
+  state.totals.therapist_work += std::max(work, 0.0);
+  state.tool_position = tool_end;
   state.tool_force = reaction.force;
+
+  // the tissue's slow processes, with the step's solution
+  compute_friction_power(p, state.q, w);
+  advance_tissue(p, state, w);
 
   StepStats st;
   st.time = state.time;

@@ -8,7 +8,8 @@
 namespace backsim::models {
 
 // Tool, motion, solver and output are left at their defaults: the caller (a
-// scenario) sets them.
-ModelInputs back_model_inputs(const BackModel& model);
+// scenario) sets them. The physiology: each element's resting tone, the tone law
+// in every muscle, and each region's vascular compartment (docs/physiology.md).
+ModelInputs back_model_inputs(const BackModel& model, const PhysiologySettings& physiology = {});
 
 }  // namespace backsim::models

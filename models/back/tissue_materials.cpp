@@ -2,6 +2,9 @@
 
 #include "models/back/back_regions.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace backsim::models {
 namespace {
 
@@ -23,6 +26,23 @@ constexpr double young_from_shear(double mu) { return 2.0 * (1.0 + kPoisson) * m
 //  - erector spinae: 15 kPa, between the two (MyotonPRO stiffness of the lumbar erector
 //    spinae, 239-277 N/m in healthy adults (Andonian 2015; Wu 2020), is not a modulus;
 //    it places the erector spinae between relaxed trapezius and multifidus).
+// Muscle fibres (Blemker, Pinsky & Delp 2005, J Biomech 38:657, Table 1): maximum
+// isometric stress 300 kPa; passive fibre stress sigma_max * 0.05 (exp(6.6 (l - 1)) - 1),
+// linear past l = 1.4, with l the stretch over optimal length. The back in the
+// reference (imaged, resting) posture is taken to be at optimal fibre length.
+constexpr double kMaxActiveStress = 300e3;
+constexpr double kMuscleFibreScale = 0.05 * kMaxActiveStress;
+constexpr double kMuscleFibreExponent = 6.6;
+constexpr double kMuscleFibreLinear = 1.4;
+// Collagen of the thoracolumbar fascia: tensile modulus ~150 MPa along its fibres
+// (physics.md), reached after a toe region of ~4 % strain, as for ligament and tendon
+// collagen: P2 = 100 and P1 chosen so that the slope at lambda* = 1.04 is 150 MPa.
+constexpr double kFasciaFibreExponent = 100.0;
+constexpr double kFasciaFibreLinear = 1.04;
+constexpr double kFasciaTensileModulus = 150e6;
+// Subcutaneous fat relaxes: Prony g = 0.39, tau = 700 s (Sims et al. 2010).
+constexpr PronyTerm kFatRelaxation{0.39, 700.0};
+
 constexpr double kMuscleDensity = 1060.0;  // kg/m^3, Ward & Lieber 2005 (1.056-1.060 g/cm^3)
 constexpr double kTrapeziusShear = 1060.0 * 3.20 * 3.20;
 constexpr double kMultifidusShear = 18.55e3;
@@ -69,17 +89,34 @@ std::vector<MaterialParams> back_region_materials(const SubjectParams& subject) 
       double factor = subject.stiffness_scale;
       for (const StiffnessFactor& f : subject.stiffness_factors)
         if (f.muscle == r.muscle) factor *= f.factor;
-      p.youngs_modulus = young_from_shear(muscle_shear(r.muscle)) * factor;
+      // The elastography modulus of a resting muscle is its matrix's shear modulus
+      // plus the tension its resting tone carries (shear_wave_modulus.hpp): the matrix
+      // gets what the measured value leaves after the baseline tone's tension.
+      const double measured = muscle_shear(r.muscle) * factor;
+      const double tone_tension = subject.baseline_tone * kMaxActiveStress;
+      p.youngs_modulus = young_from_shear(std::max(measured - tone_tension, 0.2 * measured));
       p.density = kMuscleDensity;
+      p.max_active_stress = kMaxActiveStress;
+      p.fibre_scale = kMuscleFibreScale;
+      p.fibre_exponent = kMuscleFibreExponent;
+      p.fibre_linear_stretch = kMuscleFibreLinear;
       continue;
     }
     switch (r.tissue) {
       case Tissue::skin: p.youngs_modulus = kSkinModulus; p.density = kConnectiveDensity; break;
-      case Tissue::fat: p.youngs_modulus = young_from_shear(kFatShear); p.density = kFatDensity; break;
+      case Tissue::fat:
+        p.youngs_modulus = young_from_shear(kFatShear);
+        p.density = kFatDensity;
+        p.prony[0] = kFatRelaxation;
+        break;
       case Tissue::fascia: p.youngs_modulus = kFasciaModulus; p.density = kConnectiveDensity; break;
       case Tissue::thoracolumbar_fascia:
         p.youngs_modulus = kThoracolumbarFasciaModulus;
         p.density = kConnectiveDensity;
+        p.fibre_exponent = kFasciaFibreExponent;
+        p.fibre_linear_stretch = kFasciaFibreLinear;
+        p.fibre_scale = kFasciaTensileModulus /
+                        (kFasciaFibreExponent * std::exp(kFasciaFibreExponent * (kFasciaFibreLinear - 1.0)));
         break;
     }
   }

@@ -27,7 +27,9 @@ using namespace backsim;
 TEST_CASE("a step allocates nothing", "[allocation]") {
   const ToolControl control = GENERATE(ToolControl::kinematic, ToolControl::force);
   const TimeIntegration integration = GENERATE(TimeIntegration::quasi_static, TimeIntegration::backward_euler);
+  const Preconditioner preconditioner = GENERATE(Preconditioner::block_jacobi, Preconditioner::cholesky);
   SimulationSpec spec = backsim::test::small_block_spec();
+  spec.solver.preconditioner = preconditioner;
   spec.motion.control = control;
   spec.motion.normal_force = 1.0;
   spec.solver.integration = integration;
@@ -36,10 +38,13 @@ TEST_CASE("a step allocates nothing", "[allocation]") {
   Scratch scratch = make_scratch(model);
   // The first step starts OpenMP's thread pool, which allocates once per process.
   step(model, state, scratch, 0.05);
+  const std::int64_t factorizations = scratch.cholesky.factorizations;
   const long before = g_allocations.load();
   int newton = 0;
   for (int k = 0; k < 6; ++k) newton += step(model, state, scratch, 0.05).newton_iterations;
   const long during = g_allocations.load() - before;
   REQUIRE(newton > 6);  // the steps did real work: contact, friction, Newton iterations
+  // and with Cholesky, numeric factorizations inside the counted steps
+  if (preconditioner == Preconditioner::cholesky) REQUIRE(scratch.cholesky.factorizations > factorizations);
   CHECK(during == 0);
 }

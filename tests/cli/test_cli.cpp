@@ -126,11 +126,12 @@ TEST_CASE("a failing solve stops with a diagnostic, exit code 4, and keeps the f
 }
 
 TEST_CASE("a run killed with SIGKILL leaves a readable file with the frames so far", "[cli][crash]") {
-  // long_press.toml: 2975 nodes (24 x 16 x 6 cells), a frame every step. The file
-  // grows by one displacement frame (2975 x 3 doubles = 71 kB) per flushed frame;
-  // once it passes the mesh (about 350 kB) and four frames, at least two frames are
-  // on disk whatever the build's speed. Then it is killed at different moments.
-  const std::uintmax_t frame_bytes = 2975u * 3u * 8u;
+  // long_press.toml: 2975 nodes and 13,824 tets (24 x 16 x 6 cells), a frame every
+  // step. The file grows per flushed frame by one displacement frame (2975 x 3
+  // doubles = 71 kB) and five per-tet fields (5 x 13,824 doubles = 553 kB); once it
+  // passes the mesh (about 350 kB) and four frames, at least two frames are on disk
+  // whatever the build's speed. Then it is killed at different moments.
+  const std::uintmax_t frame_bytes = 2975u * 3u * 8u + 5u * 13824u * 8u;
   const std::uintmax_t threshold = 350000u + 4u * frame_bytes;
   for (const int extra_ms : {0, 700}) {
     ScratchDirectory dir("cli-kill-" + std::to_string(extra_ms));

@@ -42,9 +42,23 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.solver.newton_tolerance == b.solver.newton_tolerance);
   CHECK(a.solver.max_cg_iterations == b.solver.max_cg_iterations);
   CHECK(a.solver.cg_tolerance == b.solver.cg_tolerance);
+  CHECK(a.solver.preconditioner == b.solver.preconditioner);
   CHECK(a.solver.contact_stiffness_scale == b.solver.contact_stiffness_scale);
   CHECK(a.solver.friction_velocity == b.solver.friction_velocity);
   CHECK(a.output.interval == b.output.interval);
+  CHECK(a.physiology.tone == b.physiology.tone);
+  CHECK(a.physiology.circulation == b.physiology.circulation);
+  const ToneParams& ta = a.physiology.tone_law;
+  const ToneParams& tb = b.physiology.tone_law;
+  CHECK(ta.relaxation_rate == tb.relaxation_rate);
+  CHECK(ta.half_stimulus == tb.half_stimulus);
+  CHECK(ta.hill_exponent == tb.hill_exponent);
+  CHECK(ta.recovery_time == tb.recovery_time);
+  CHECK(ta.pain_pressure == tb.pain_pressure);
+  CHECK(ta.guarding_rate == tb.guarding_rate);
+  CHECK(ta.guarding_width == tb.guarding_width);
+  CHECK(ta.min_activation == tb.min_activation);
+  CHECK(ta.max_activation == tb.max_activation);
   CHECK(a.run.threads == b.run.threads);
   CHECK(a.run.seed == b.run.seed);
 }

@@ -46,6 +46,7 @@ SimulationSpec non_default_box_spec() {
   spec.solver.newton_tolerance = 3e-7;
   spec.solver.max_cg_iterations = 4321;
   spec.solver.cg_tolerance = 1e-10;
+  spec.solver.preconditioner = Preconditioner::block_jacobi;  // not the default
   spec.solver.contact_stiffness_scale = 250.5;
   spec.solver.friction_velocity = 2e-4;
   spec.output.interval = 0.03;
@@ -115,7 +116,7 @@ TEST_CASE("the resolved text writes every table, each after a one-line comment",
     CHECK(line.find(" m\"") == std::string::npos);
     previous = line;
   }
-  CHECK(tables == 8);  // geometry material boundary tool motion solver output run
+  CHECK(tables == 9);  // geometry material boundary tool motion solver output physiology run
   CHECK_THAT(text, Catch::Contains("friction = 0.3333333333333333\n"));
   CHECK_THAT(text, Catch::Contains("half_extents = ["));
   CHECK_THAT(text, !Catch::Contains("press_depth"));  // force control: not a key

@@ -1,0 +1,125 @@
+#include "cli/tissue_outputs.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace backsim::cli {
+
+namespace {
+
+// Region series written per frame, in this order (RegionMetrics members).
+struct RegionSeries {
+  const char* name;
+  std::vector<double> RegionMetrics::*values;
+  const char* units;
+  const char* description;
+};
+const RegionSeries kRegionSeries[] = {
+    {"mean_tone", &RegionMetrics::mean_tone, "1", "volume-weighted mean muscle tone (activation)"},
+    {"active_tension", &RegionMetrics::active_tension, "N",
+     "active fibre force: volume integral of the active fibre stress over the region's fibre length"},
+    {"shear_modulus", &RegionMetrics::shear_modulus, "Pa",
+     "elastography-equivalent shear modulus along the fibres (instantaneous), volume-weighted mean"},
+    {"perfusion_index", &RegionMetrics::perfusion_index, "1", "arterial inflow over its baseline"},
+    {"flushed_volume", &RegionMetrics::flushed_volume, "m^3", "blood expelled by compression so far"},
+};
+
+}  // namespace
+
+TissueOutputs::TissueOutputs(const Model& model)
+    : model_(model), now_(make_region_metrics(model)), first_(now_), zeros_(model.mesh.tet_count(), 0.0) {}
+
+std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
+  const std::size_t tets = model_.mesh.tet_count();
+  const std::size_t regions = now_.volume.size();
+  std::vector<FrameFieldSpec> f = {
+      {"/fields/tone", tets, "1", "muscle tone (activation) per tet; 0 outside muscle"},
+      {"/fields/stimulus_dose", tets, "J/m^3", "accumulated change of deviatoric strain energy per tet"},
+      {"/fields/pressure", tets, "Pa", "hydrostatic pressure -tr(sigma)/3 per tet"},
+      {"/fields/perfusion_index", tets, "1", "arterial inflow over its baseline per tet (1 without circulation)"},
+      {"/fields/flushed_volume", tets, "1", "blood expelled so far per tissue volume (m^3/m^3)"},
+  };
+  for (const RegionSeries& s : kRegionSeries)
+    f.push_back({std::string("/metrics/regions/") + s.name, regions, s.units, s.description});
+  return f;
+}
+
+std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
+  measure_regions(model_, state, tet_scratch_, now_);
+  if (!have_first_) {
+    first_ = now_;
+    have_first_ = true;
+  }
+  const TissueState& ts = state.tissue;
+  const bool circ = model_.has_circulation();
+  std::vector<std::span<const double>> out = {
+      ts.activation.empty() ? std::span<const double>(zeros_) : std::span<const double>(ts.activation),
+      ts.stimulus_dose,
+      ts.pressure,
+  };
+  if (circ) {
+    out.push_back(state.circulation.perfusion_index);
+    out.push_back(state.circulation.flushed_volume);
+  } else {
+    tet_scratch_.assign(zeros_.size(), 1.0);
+    out.push_back(tet_scratch_);
+    out.push_back(zeros_);
+  }
+  for (const RegionSeries& s : kRegionSeries) out.push_back(now_.*(s.values));
+  return out;
+}
+
+void TissueOutputs::write_summary(RunWriter& writer, const State& state) const {
+  const std::size_t regions = now_.volume.size();
+  writer.write_strings("/metrics/summary/region_names", model_.mesh.region_names, "region id i's name");
+  for (const RegionSeries& s : kRegionSeries) {
+    writer.write_dataset(std::string("/metrics/summary/") + s.name + "_before", first_.*(s.values), 0, s.units,
+                         std::string(s.description) + ", first frame");
+    writer.write_dataset(std::string("/metrics/summary/") + s.name + "_after", now_.*(s.values), 0, s.units,
+                         std::string(s.description) + ", last frame");
+  }
+  std::vector<double> relief(regions), modulus_change(regions);
+  for (std::size_t r = 0; r < regions; ++r) {
+    relief[r] = tension_relief_percent(first_.active_tension[r], now_.active_tension[r]);
+    modulus_change[r] =
+        first_.shear_modulus[r] > 0 ? 100.0 * (now_.shear_modulus[r] - first_.shear_modulus[r]) / first_.shear_modulus[r]
+                                    : 0.0;
+  }
+  writer.write_dataset("/metrics/summary/tension_relief_percent", relief, 0, "%",
+                       "drop of the active fibre tension from the first to the last frame");
+  writer.write_dataset("/metrics/summary/shear_modulus_change_percent", modulus_change, 0, "%",
+                       "change of the elastography shear modulus from the first to the last frame");
+  const RunTotals& t = state.totals;
+  const auto scalar = [&](const char* name, double v, const char* units, const char* what) {
+    writer.write_dataset(std::string("/metrics/run/") + name, std::span<const double>(&v, 1), 0, units, what);
+  };
+  scalar("therapist_work", t.therapist_work, "J", "positive mechanical work of the tool on the tissue");
+  scalar("net_work", t.net_work, "J", "work of the tool on the tissue, negative parts included");
+  scalar("peak_bone_pressure", t.peak_bone_pressure, "Pa", "largest normal pressure on the held (bone) surface");
+  scalar("peak_principal_strain", t.peak_principal_strain, "1", "largest principal Green-Lagrange strain");
+}
+
+void TissueOutputs::print_summary(const State& state) const {
+  const RunTotals& t = state.totals;
+  fmt::print("  work           {:.3g} J by the tool (net {:.3g} J)\n", t.therapist_work, t.net_work);
+  fmt::print("  peak on bone   {:.3g} kPa; peak principal strain {:.3g}\n", 1e-3 * t.peak_bone_pressure,
+             t.peak_principal_strain);
+  bool header = false;
+  for (std::size_t r = 0; r < now_.volume.size(); ++r) {
+    const bool muscle = model_.materials[r].active.max_stress > 0 && first_.active_tension[r] > 0;
+    const bool circ = model_.has_circulation() && now_.flushed_volume[r] > 0;
+    if (!muscle && !circ) continue;
+    if (!header) {
+      fmt::print("  {:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "region", "tone", "relief %", "mu kPa", "perf.",
+                 "flushed mL");
+      header = true;
+    }
+    const double relief = tension_relief_percent(first_.active_tension[r], now_.active_tension[r]);
+    fmt::print("  {:<28} {:>9.4f} {:>9.2f} {:>10.3f} {:>9.2f} {:>10.3f}\n", model_.mesh.region_names[r],
+               now_.mean_tone[r], relief, 1e-3 * now_.shear_modulus[r], now_.perfusion_index[r],
+               1e6 * now_.flushed_volume[r]);
+  }
+}
+
+}  // namespace backsim::cli

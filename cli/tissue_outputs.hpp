@@ -1,0 +1,35 @@
+// The tissue's fields and metrics in a run file (/fields, /metrics; docs/output.md)
+// and in the summary `backsim run` prints.
+#pragma once
+
+#include "engine/io/run_writer.hpp"
+#include "engine/sim/model.hpp"
+#include "engine/sim/state.hpp"
+#include "engine/sim/tissue_metrics.hpp"
+
+#include <span>
+#include <vector>
+
+namespace backsim::cli {
+
+class TissueOutputs {
+ public:
+  explicit TissueOutputs(const Model& model);
+  // The per-frame datasets to create.
+  std::vector<FrameFieldSpec> frame_fields() const;
+  // Measures the state; the spans returned stay valid until the next call.
+  std::vector<std::span<const double>> frame(const State& state);
+  // Before/after per region and the run's totals, into /metrics/summary and /metrics/run.
+  void write_summary(RunWriter& writer, const State& state) const;
+  void print_summary(const State& state) const;
+
+ private:
+  const Model& model_;
+  RegionMetrics now_, first_;
+  bool have_first_ = false;
+  std::vector<double> tet_scratch_;
+  std::vector<double> zeros_;   // [tet] a field the model does not have
+  std::vector<double> region_values_;  // packed region series of the current frame
+};
+
+}  // namespace backsim::cli
