@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <cstdlib>
 
 namespace backsim {
 
@@ -55,10 +54,12 @@ void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::sp
 }
 
 // Solves K d = -g (w.rhs -> w.direction) with PCG and the model's preconditioner.
-// A kept Cholesky factor is tried first, for at most kCholeskyReuseIterations CG
-// iterations (the Hessian has moved since it was factored, and CG corrects for
-// that); when that is not enough the current Hessian is factored and the solve
-// starts again. The iterations of both solves are counted.
+// A Cholesky factor kept from an earlier Newton iteration of this step is tried
+// first, for at most kCholeskyReuseIterations CG iterations (the Hessian has moved
+// since it was factored, and CG corrects for that); when that is not enough, or no
+// factor is held (the first iteration of a step: step() drops the factor), the
+// current Hessian is factored and the system solved again. The iterations of both
+// solves are counted.
 PcgResult solve_newton_system(const Model& m, Scratch& w, const PcgSettings& settings) {
   const double tool_diagonal = regularised_tool_diagonal(m, w);
   const auto apply = [&](std::span<const double> x, std::span<double> y) { apply_system(m, w, x, y); };
@@ -74,14 +75,9 @@ PcgResult solve_newton_system(const Model& m, Scratch& w, const PcgSettings& set
   int reuse_iterations = 0;
   if (w.cholesky.valid) {
     PcgSettings capped = settings;
-    static const int reuse_limit = std::getenv("CHOL_REUSE") ? std::atoi(std::getenv("CHOL_REUSE")) : kCholeskyReuseIterations;  // TEMP
-    static const int abort_limit = std::getenv("CHOL_ABORT") ? std::atoi(std::getenv("CHOL_ABORT")) : reuse_limit;  // TEMP
-    capped.max_iterations = std::min(settings.max_iterations, abort_limit);
+    capped.max_iterations = std::min(settings.max_iterations, kCholeskyReuseIterations);
     const PcgResult kept = solve(cholesky, capped);
-    if (kept.converged || kept.negative_curvature) {
-      if (kept.iterations > reuse_limit) w.cholesky.valid = false;  // TEMP: refactor next time
-      return kept;
-    }
+    if (kept.converged || kept.negative_curvature) return kept;
     reuse_iterations = kept.iterations;
   }
   factorize_cholesky(m, w, tool_diagonal);

@@ -7,20 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace backsim {
 
 void analyse_cholesky(const Model& m, CholeskyPreconditioner& c) {
   const std::vector<Index> order = nested_dissection_order(m.pattern);
-  if (std::getenv("CHOL_DEBUG")) {  // TEMP
-    SparseLdlt<3> f;
-    f.analyse(m.pattern, minimum_degree_order(m.pattern));
-    std::fprintf(stderr, "amd %zu ops %.3g groups %u %u %u\n", f.factor_blocks(), f.factor_block_operations(), f.group_sizes()[0], f.group_sizes()[1], f.group_sizes()[2]);
-    f.analyse(m.pattern, order);
-    std::fprintf(stderr, "nd %zu ops %.3g groups %u %u %u\n", f.factor_blocks(), f.factor_block_operations(), f.group_sizes()[0], f.group_sizes()[1], f.group_sizes()[2]);
-  }
   c.factor.analyse(m.pattern, order);
   c.masked.assign(m.pattern.block_count(), Mat3::Zero());
   c.tool_column.assign(3 * m.node_count(), 0.0);

@@ -8,19 +8,23 @@
 // block_jacobi: the inverse 3x3 diagonal blocks of A and 1 / t. Cheap, parallel,
 //   but CG needs ~150 iterations per Newton iteration on layered tissue.
 // cholesky: a sparse L D L^T factor of K (engine/solver/sparse_ldlt.hpp), kept
-//   across Newton iterations and steps while it still preconditions well:
-//   - symbolic analysis once per model (make_scratch): approximate minimum degree
-//     order of the node graph, elimination tree, storage for L (3x3 blocks);
+//   across the Newton iterations of a step while it still preconditions well:
+//   - symbolic analysis once per model (make_scratch): nested dissection order of
+//     the node graph (METIS), elimination tree, storage for L (3x3 blocks, stored
+//     in float: it only preconditions, and the solves are bound by memory traffic);
 //   - numeric factorization of the node block P A P + (I - P) and the tool border by
 //     block elimination (a Schur complement on one dof):
 //         [A c; c^T t] = [I 0; u^T 1] [A 0; 0 sigma] [I u; 0 1],
 //         u = A^-1 c, sigma = t - c^T u,
 //     which is the factor with the tool depth as its last (dense) row, stored as u;
-//   - when to refactor: newton.cpp solves with the kept factor, at most
-//     kCholeskyReuseIterations CG iterations; if that does not converge, it
-//     refactors from the current Hessian and solves again.
-// Both are deterministic: block Jacobi per node, the factorization and its
-// triangular solves serial.
+//   - when to refactor: at the first Newton iteration of each step (step() drops
+//     the factor, so that a step's result depends only on its start state:
+//     retried and resumed steps are bit-identical), and when PCG with the kept
+//     factor needs more than kCholeskyReuseIterations iterations: newton.cpp then
+//     factors the current Hessian and solves again.
+// Both are deterministic: block Jacobi per node; the factorization and its
+// triangular solves on a split of the elimination tree that does not depend on
+// the thread count (sparse_ldlt.hpp).
 #pragma once
 
 #include "engine/sim/model.hpp"
@@ -34,14 +38,18 @@ namespace backsim {
 struct Scratch;
 
 // CG iterations a kept (stale) Cholesky factor may take before it is refreshed.
-inline constexpr int kCholeskyReuseIterations = 25;
+// Measured on the coarse back (30 steps, 206 Newton iterations): 8 -> 43
+// factorizations, 3.7 CG per Newton iteration; 15 -> 31, 4.7; no limit -> 30, 4.8,
+// with total times within noise; across steps (before step() dropped the factor)
+// 10 to 25 was best, depending on the mesh.
+inline constexpr int kCholeskyReuseIterations = 15;
 
 struct CholeskyPreconditioner {
   SparseLdlt<3, float> factor;       // of the masked node block P A P + (I - P), L stored in float
   std::vector<Mat3> masked;          // [pattern blocks] the factorization's input
   std::vector<double> tool_column;   // [3 N] u = A^-1 c (zero when the tool depth is held)
   double tool_schur = 1;             // sigma = t - c^T u
-  bool valid = false;                // a factor of some earlier Hessian is held
+  bool valid = false;                // a factor of an earlier Hessian of this step is held
   // statistics since make_scratch
   std::int64_t factorizations = 0;
   double factor_seconds = 0;         // wall time in factorize_cholesky

@@ -99,7 +99,7 @@ enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
 // The preconditioner of the CG solve of each Newton iteration (engine/sim/preconditioner.hpp).
 enum class Preconditioner : std::uint8_t {
   block_jacobi,  // inverse 3x3 node blocks: no setup, many CG iterations on stiff layers
-  cholesky,      // sparse L D L^T of the Hessian, kept across iterations and steps
+  cholesky,      // sparse L D L^T of the Hessian, kept across a step's Newton iterations
 };
 
 struct SolverSettings {
