@@ -97,6 +97,9 @@ struct MotionSpec {
 enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
 
 // The preconditioner of the CG solve of each Newton iteration (engine/sim/preconditioner.hpp).
+// Measured (docs/engine.md): cholesky is 1.6-1.7x faster per step on the coarse back
+// (200:1 stiffness contrast), but slower on the standard back and on homogeneous
+// blocks, where refactoring every step costs more than block Jacobi's extra CG.
 enum class Preconditioner : std::uint8_t {
   block_jacobi,  // inverse 3x3 node blocks: no setup, many CG iterations on stiff layers
   cholesky,      // sparse L D L^T of the Hessian, kept across a step's Newton iterations
@@ -111,7 +114,7 @@ struct SolverSettings {
   double newton_tolerance = 1e-6;   // residual force relative to E h^2 (h: mean edge)
   int max_cg_iterations = 2000;
   double cg_tolerance = 1e-8;       // floor of the relative CG residual
-  Preconditioner preconditioner = Preconditioner::cholesky;
+  Preconditioner preconditioner = Preconditioner::block_jacobi;
   double contact_stiffness_scale = 100.0;  // penalty = scale * E / h_surface
   double friction_velocity = 1e-3;  // m/s: regularisation of static friction
 };

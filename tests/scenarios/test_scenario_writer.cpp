@@ -46,7 +46,7 @@ SimulationSpec non_default_box_spec() {
   spec.solver.newton_tolerance = 3e-7;
   spec.solver.max_cg_iterations = 4321;
   spec.solver.cg_tolerance = 1e-10;
-  spec.solver.preconditioner = Preconditioner::block_jacobi;  // not the default
+  spec.solver.preconditioner = Preconditioner::cholesky;  // not the default
   spec.solver.contact_stiffness_scale = 250.5;
   spec.solver.friction_velocity = 2e-4;
   spec.output.interval = 0.03;
