@@ -28,7 +28,8 @@ const RegionSeries kRegionSeries[] = {
 }  // namespace
 
 TissueOutputs::TissueOutputs(const Model& model)
-    : model_(model), now_(make_region_metrics(model)), first_(now_), zeros_(model.mesh.tet_count(), 0.0) {}
+    : model_(model), now_(make_region_metrics(model)), first_(now_), zeros_(model.mesh.tet_count(), 0.0),
+      ones_(model.mesh.tet_count(), 1.0) {}
 
 std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
   const std::size_t tets = model_.mesh.tet_count();
@@ -62,8 +63,7 @@ std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
     out.push_back(state.circulation.perfusion_index);
     out.push_back(state.circulation.flushed_volume);
   } else {
-    tet_scratch_.assign(zeros_.size(), 1.0);
-    out.push_back(tet_scratch_);
+    out.push_back(ones_);
     out.push_back(zeros_);
   }
   for (const RegionSeries& s : kRegionSeries) out.push_back(now_.*(s.values));

@@ -28,8 +28,8 @@ class TissueOutputs {
   RegionMetrics now_, first_;
   bool have_first_ = false;
   std::vector<double> tet_scratch_;
-  std::vector<double> zeros_;   // [tet] a field the model does not have
-  std::vector<double> region_values_;  // packed region series of the current frame
+  std::vector<double> zeros_;   // [tet] flushed volume of a model without circulation
+  std::vector<double> ones_;    // [tet] perfusion index of a model without circulation
 };
 
 }  // namespace backsim::cli

@@ -48,16 +48,19 @@ double TissueMaterial::prony_beta(int i) const {
   return prony[static_cast<std::size_t>(i)].weight / (1.0 - prony_sum(prony));
 }
 
+TissueMaterial::PronyStep TissueMaterial::prony_step(int i, double h) const {
+  const PronyTerm& t = prony[static_cast<std::size_t>(i)];
+  if (t.weight == 0) return {};
+  const double x = h / t.time;
+  // gamma = (1 - e^-x) / x, by its series where the division would lose digits
+  const double gamma = x > 1e-8 ? -std::expm1(-x) / x : 1.0 - 0.5 * x;
+  return {std::exp(-x), prony_beta(i) * gamma};
+}
+
 StableNeoHookean TissueMaterial::step_matrix(double h) const {
   if (!viscous()) return matrix;
   double c = 0;
-  for (int i = 0; i < kMaxPronyTerms; ++i) {
-    const PronyTerm& t = prony[static_cast<std::size_t>(i)];
-    if (t.weight == 0) continue;
-    const double x = h / t.time;
-    const double gamma = x > 1e-8 ? -std::expm1(-x) / x : 1.0 - 0.5 * x;
-    c += prony_beta(i) * gamma;
-  }
+  for (int i = 0; i < kMaxPronyTerms; ++i) c += prony_step(i, h).weight;
   const StableNeoHookean d = viscous_drive();
   return {matrix.mu + c * d.mu, matrix.lambda + c * d.lambda};
 }
@@ -118,12 +121,4 @@ double tissue_tet_energy_gradient_hessian(const StableNeoHookean& matrix, const 
   hessian.noalias() = element.volume * (B.transpose() * (dPdF * B));
   return element.volume * tissue_energy_density(matrix, mat, pt, F);
 }
-
-double fibre_tension(const TissueMaterial& mat, const MaterialPoint& pt, const Mat3& F) {
-  if (!has_fibre(pt)) return 0.0;
-  const double lambda = fibre_stretch(F, pt.fibre);
-  // sigma = P F^T / J: the fibre part gives W' lambda / J along the current fibre
-  return fibre_curve(mat, pt, lambda).stress * lambda / F.determinant();
-}
-
 }  // namespace backsim

@@ -51,6 +51,13 @@ struct TissueMaterial {
   bool viscous() const { return viscous_modulus > 0; }
   StableNeoHookean viscous_drive() const { return {viscous_modulus, viscous_modulus / 3.0}; }
   double prony_beta(int i) const;  // g_i / (1 - sum g)
+  // Term i over a step of length h: the decay e_i = exp(-h / tau_i) of the remembered
+  // overstress and the weight beta_i gamma_i of the step's new drive stress.
+  struct PronyStep {
+    double decay = 1;
+    double weight = 0;
+  };
+  PronyStep prony_step(int i, double h) const;
   // The matrix plus c times the drive: a stable Neo-Hookean again (the J terms of
   // two stable Neo-Hookeans sum to one with summed parameters).
   StableNeoHookean step_matrix(double h) const;
@@ -80,9 +87,4 @@ double tissue_tet_energy_gradient_hessian(const StableNeoHookean& matrix, const 
                                           const MaterialPoint& pt, const TetElement& element,
                                           const std::array<Vec3, 4>& x, Vec12& gradient, Mat12& hessian,
                                           bool project_psd);
-
-// The fibre tension along the current fibre direction, Pa (Cauchy: the force per
-// current area across a plane normal to the fibre), passive + active.
-double fibre_tension(const TissueMaterial& mat, const MaterialPoint& pt, const Mat3& F);
-
 }  // namespace backsim

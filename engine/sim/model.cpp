@@ -162,7 +162,6 @@ Model build_model(ModelInputs in) {
     m.viscous = m.viscous || m.materials.back().viscous();
     max_modulus = std::max(max_modulus, p.youngs_modulus);
   }
-  m.material_params = in.region_material;
   m.elements.resize(n_tets);
   m.node_mass.assign(n_nodes, 0.0);
   for (Index t = 0; t < n_tets; ++t) {

@@ -48,7 +48,6 @@ struct Model {
   BoundarySurface surface;
   std::vector<TetElement> elements;          // [tet] reference shape (Dm^-1, volume)
   std::vector<TissueMaterial> materials;     // [region] constitutive parameters
-  std::vector<MaterialParams> material_params;  // [region] as given
   std::vector<Vec3> fibre;                   // [tet] unit reference fibre, zero: none; empty: no fibres at all
   std::vector<double> rest_activation;       // [tet] resting tone; empty: no tone anywhere
   std::vector<double> reference_tension;     // [tet] T0, Pa (tissue_material.hpp); empty with rest_activation
@@ -83,7 +82,6 @@ struct Model {
   double force_tolerance = 0;     // N, Newton stops when every residual force is below
   double tool_regularisation = 0; // N/m, added to the tool-depth Hessian only (see newton)
 
-  bool has_tone() const { return !rest_activation.empty(); }
   bool tone_dynamics() const { return !tone.empty(); }
   bool has_circulation() const { return circulation.element_count() > 0; }
   Index node_count() const { return mesh.node_count(); }

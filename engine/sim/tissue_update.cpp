@@ -16,7 +16,8 @@ inline Mat3 tet_deformation(const Model& m, std::span<const double> q, Index t) 
   return deformation_gradient(x, m.elements[t].Dm_inv);
 }
 
-inline Mat3& overstress(State& s, Index t, int i) {
+template <class S>  // State or const State
+inline auto& overstress(S& s, Index t, int i) {
   return s.tissue.overstress[static_cast<std::size_t>(t) * kMaxPronyTerms + static_cast<std::size_t>(i)];
 }
 
@@ -58,13 +59,8 @@ void prepare_tissue_step(const Model& m, const State& s, double h, Scratch& w) {
     if (mat.viscous()) {
       // H = sum_i (e_i Q_i(n) - beta_i gamma_i S_d(n)) (tissue_material.hpp)
       for (int i = 0; i < kMaxPronyTerms; ++i) {
-        const PronyTerm& term = mat.prony[static_cast<std::size_t>(i)];
-        if (term.weight == 0) continue;
-        const double x = h / term.time;
-        const double e = std::exp(-x);
-        const double gamma = x > 1e-8 ? -std::expm1(-x) / x : 1.0 - 0.5 * x;
-        H += e * s.tissue.overstress[static_cast<std::size_t>(t) * kMaxPronyTerms + static_cast<std::size_t>(i)] -
-             mat.prony_beta(i) * gamma * s.tissue.drive_stress[t];
+        const TissueMaterial::PronyStep k = mat.prony_step(i, h);
+        H += k.decay * overstress(s, t, i) - k.weight * s.tissue.drive_stress[t];
       }
     }
     w.step_overstress[t] = H;
@@ -96,12 +92,9 @@ void advance_tissue(const StepProblem& p, State& s, Scratch& w) {
       const Mat3 S_new = drive_stress(mat, F);
       const Mat3 dS = S_new - ts.drive_stress[t];
       for (int i = 0; i < kMaxPronyTerms; ++i) {
-        const PronyTerm& term = mat.prony[static_cast<std::size_t>(i)];
-        if (term.weight == 0) continue;
-        const double x = h / term.time;
-        const double gamma = x > 1e-8 ? -std::expm1(-x) / x : 1.0 - 0.5 * x;
+        const TissueMaterial::PronyStep k = mat.prony_step(i, h);
         Mat3& Q = overstress(s, t, i);
-        Q = std::exp(-x) * Q + mat.prony_beta(i) * gamma * dS;
+        Q = k.decay * Q + k.weight * dS;
       }
       ts.drive_stress[t] = S_new;
     }
