@@ -379,7 +379,8 @@ class ScenarioLoader {
 
   void read_motion() {
     TableReader t = table("motion", {"control", "path", "press_depth", "normal_force", "max_depth",
-                                     "press_time", "hold_time", "speed"});
+                                     "press_time", "hold_time", "speed", "release_time",
+                                     "lift_height", "repetitions", "start_time"});
     std::optional<ToolControl> control;
     if (t.require("control", schema::quoted_names(schema::kToolControls))) {
       control = t.choice("control", schema::kToolControls);
@@ -426,6 +427,40 @@ class ScenarioLoader {
     assign(spec_.motion.hold_time,
            t.quantity("hold_time", Dimension::time, Interval::non_negative()));
     assign(spec_.motion.speed, t.quantity("speed", Dimension::velocity, Interval::positive()));
+    assign(spec_.motion.start_time, t.quantity("start_time", Dimension::time, Interval::non_negative()));
+    read_repetitions(t, control);
+  }
+
+  // Repeated strokes: release, lift and return (engine/contact/tool_motion.hpp).
+  void read_repetitions(TableReader& t, std::optional<ToolControl> control) {
+    const std::optional<double> release =
+        t.quantity("release_time", Dimension::time, Interval::non_negative());
+    assign(spec_.motion.release_time, release);
+    assign(spec_.motion.lift_height, t.quantity("lift_height", Dimension::length, Interval::positive()));
+    const std::optional<std::int64_t> repetitions = t.integer("repetitions", 1, 1'000'000);
+    if (repetitions) spec_.motion.repetitions = static_cast<int>(*repetitions);
+    if (repetitions && *repetitions > 1 && release && *release == 0.0) {
+      t.report(t.position("repetitions"),
+               fmt::format("motion.repetitions = {} needs motion.release_time > 0: a stroke is repeated "
+                           "by lifting the tool and carrying it back to the path's start",
+                           *repetitions));
+    } else if (repetitions && *repetitions > 1 && !t.has("release_time")) {
+      t.report(t.position("repetitions"),
+               fmt::format("motion.repetitions = {} needs motion.release_time (for example \"0.5 s\"): "
+                           "a stroke is repeated by lifting the tool and carrying it back to the path's start",
+                           *repetitions));
+    }
+    // Force control has no lifted phase yet: with a zero target force the tool's
+    // depth would have no stiffness to be solved for.
+    if (control == ToolControl::force && t.has("release_time") && release && *release > 0.0) {
+      t.report(t.position("release_time"),
+               "motion.release_time (repeated strokes) needs control = \"kinematic\" for now; "
+               "force-controlled strokes are made once");
+    }
+    if (!t.has("release_time") && t.has("lift_height")) {
+      t.report(t.position("lift_height"),
+               "motion.lift_height applies only to released strokes; set motion.release_time or remove it");
+    }
   }
 
   // A depth must stay inside the block: the tool may not reach the fixed bone side.
@@ -480,7 +515,8 @@ class ScenarioLoader {
     TableReader s = table("solver", {"integration", "time_step", "duration", "gravity",
                                      "max_newton_iterations", "newton_tolerance",
                                      "max_cg_iterations", "cg_tolerance", "preconditioner",
-                                     "contact_stiffness_scale", "friction_velocity"});
+                                     "contact_stiffness_scale", "friction_velocity", "cycle_jump",
+                                     "cycle_jump_tolerance", "max_jumped_cycles"});
     assign(spec_.solver.integration, s.choice("integration", schema::kTimeIntegrations));
     const std::optional<double> time_step =
         s.quantity("time_step", Dimension::time, Interval::positive());
@@ -510,6 +546,18 @@ class ScenarioLoader {
            s.quantity("contact_stiffness_scale", Dimension::dimensionless, closed_interval(1.0, 1e6)));
     assign(spec_.solver.friction_velocity,
            s.quantity("friction_velocity", Dimension::velocity, Interval::positive()));
+    assign(spec_.solver.cycle_jump, s.boolean("cycle_jump"));
+    assign(spec_.solver.cycle_jump_tolerance,
+           s.quantity("cycle_jump_tolerance", Dimension::dimensionless, closed_interval(0.0, 1.0)));
+    if (const auto jumps = s.integer("max_jumped_cycles", 0, 1'000'000)) {
+      spec_.solver.max_jumped_cycles = static_cast<int>(*jumps);
+    }
+    // A jump replays a stroke cycle: without repeated strokes there is nothing to jump.
+    if (spec_.solver.cycle_jump && s.has("cycle_jump") && spec_.motion.release_time == 0.0) {
+      s.report(s.position("cycle_jump"),
+               "solver.cycle_jump = true needs repeated strokes: set motion.release_time > 0 "
+               "(and motion.repetitions)");
+    }
 
     TableReader o = table("output", {"interval"});
     const std::optional<double> interval = o.quantity("interval", Dimension::time, Interval::positive());

@@ -189,6 +189,12 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("press_time", number(motion.press_time));
   line("hold_time", number(motion.hold_time));
   line("speed", number(motion.speed));
+  line("start_time", number(motion.start_time));
+  if (motion.release_time > 0) {
+    line("release_time", number(motion.release_time));
+    line("lift_height", number(motion.lift_height));
+    line("repetitions", fmt::format("{}", motion.repetitions));
+  }
 
   const SolverSettings& solver = spec.solver;
   out += "\n# Solver: integration, time step and duration (s), gravity (m/s^2), limits, tolerances, preconditioner.\n";
@@ -204,6 +210,9 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("preconditioner", toml_string(schema::name_of(schema::kPreconditioners, solver.preconditioner)));
   line("contact_stiffness_scale", number(solver.contact_stiffness_scale));
   line("friction_velocity", number(solver.friction_velocity));
+  line("cycle_jump", solver.cycle_jump ? "true" : "false");
+  line("cycle_jump_tolerance", number(solver.cycle_jump_tolerance));
+  line("max_jumped_cycles", fmt::format("{}", solver.max_jumped_cycles));
 
   out += "\n# Output: time between stored frames (s).\n";
   out += "[output]\n";

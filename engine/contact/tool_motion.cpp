@@ -3,11 +3,23 @@
 #include "engine/core/error.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace backsim {
 
+namespace {
+
+double smoothstep(double u) {
+  u = std::clamp(u, 0.0, 1.0);
+  return u * u * (3.0 - 2.0 * u);  // zero velocity at both ends
+}
+
+}  // namespace
+
 ToolMotion::ToolMotion(const MotionSpec& spec) : spec_(spec) {
   BACKSIM_ASSERT(!spec_.path.empty(), "a motion needs at least one path point");
+  BACKSIM_ASSERT(spec_.repetitions >= 1, "a motion is made at least once");
+  BACKSIM_ASSERT(spec_.repetitions == 1 || released(), "repeated strokes need a release");
   cumulative_length_.assign(spec_.path.size(), 0.0);
   for (std::size_t i = 1; i < spec_.path.size(); ++i) {
     const Eigen::Vector2d a(spec_.path[i - 1][0], spec_.path[i - 1][1]);
@@ -16,28 +28,63 @@ ToolMotion::ToolMotion(const MotionSpec& spec) : spec_(spec) {
   }
   path_length_ = cumulative_length_.back();
   glide_start_ = spec_.press_time + spec_.hold_time;
+  glide_end_ = glide_start_ + path_length_ / spec_.speed;
+  period_ = glide_end_ + spec_.release_time + path_length_ / spec_.speed;
 }
 
-Eigen::Vector2d ToolMotion::surface_point(double t) const {
+double ToolMotion::end_time() const {
+  return spec_.start_time + (released() ? spec_.repetitions * period_ : glide_end_);
+}
+
+double ToolMotion::phase(double t) const {
+  t -= spec_.start_time;
+  if (!released()) return t;
+  const double cycle = std::clamp(std::floor(t / period_), 0.0, static_cast<double>(spec_.repetitions - 1));
+  return t - cycle * period_;
+}
+
+Eigen::Vector2d ToolMotion::point_at_length(double s) const {
   const auto point = [this](std::size_t i) { return Eigen::Vector2d(spec_.path[i][0], spec_.path[i][1]); };
-  if (t <= glide_start_ || path_length_ == 0.0) return point(0);
-  const double s = std::min((t - glide_start_) * spec_.speed, path_length_);
+  if (path_length_ == 0.0) return point(0);
+  s = std::clamp(s, 0.0, path_length_);
   // The segment holding arc length s (the last point's length is the total).
   const auto it = std::upper_bound(cumulative_length_.begin(), cumulative_length_.end(), s);
-  const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(it - cumulative_length_.begin()),
-                                              spec_.path.size() - 1);
+  const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(it - cumulative_length_.begin()), 1,
+                                                spec_.path.size() - 1);
   const double seg = cumulative_length_[i] - cumulative_length_[i - 1];
   const double u = seg > 0 ? (s - cumulative_length_[i - 1]) / seg : 1.0;
   return (1.0 - u) * point(i - 1) + u * point(i);
 }
 
-double ToolMotion::press_fraction(double t) const {
-  const double u = std::clamp(t / spec_.press_time, 0.0, 1.0);
-  return u * u * (3.0 - 2.0 * u);  // smoothstep: zero velocity at both ends
+Eigen::Vector2d ToolMotion::surface_point(double t) const {
+  const double ph = phase(t);
+  if (ph <= glide_start_) return point_at_length(0.0);
+  if (ph <= glide_end_ || !released()) return point_at_length((ph - glide_start_) * spec_.speed);
+  const double return_start = glide_end_ + spec_.release_time;
+  if (ph <= return_start) return point_at_length(path_length_);
+  // carried back along the path, off the skin
+  return point_at_length(path_length_ - (ph - return_start) * spec_.speed);
 }
 
-double ToolMotion::depth(double t) const { return spec_.press_depth * press_fraction(t); }
+double ToolMotion::press_fraction(double ph) const { return smoothstep(ph / spec_.press_time); }
 
-double ToolMotion::normal_force(double t) const { return spec_.normal_force * press_fraction(t); }
+double ToolMotion::release_fraction(double ph) const {
+  if (!released()) return 0.0;
+  return smoothstep((ph - glide_end_) / spec_.release_time);
+}
+
+double ToolMotion::depth(double t) const {
+  const double ph = phase(t);
+  if (!released()) return spec_.press_depth * press_fraction(ph);
+  // lifted -> pressed -> lifted: the cycle starts and ends at the same height
+  const double lifted = -spec_.lift_height;
+  const double pressed = lifted + (spec_.press_depth - lifted) * press_fraction(ph);
+  return pressed + (lifted - spec_.press_depth) * release_fraction(ph);
+}
+
+double ToolMotion::normal_force(double t) const {
+  const double ph = phase(t);
+  return spec_.normal_force * press_fraction(ph) * (1.0 - release_fraction(ph));
+}
 
 }  // namespace backsim

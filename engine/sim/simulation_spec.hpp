@@ -92,6 +92,14 @@ struct MotionSpec {
   double press_time = 0.5;     // s
   double hold_time = 0.0;      // s
   double speed = 0.1;          // m/s along the path
+  // Repeated strokes (engine/contact/tool_motion.hpp): with release_time > 0 every
+  // stroke ends by lifting the tool lift_height off the skin and carrying it back to
+  // the path's start, and the stroke is made `repetitions` times. With release_time
+  // = 0 the tool stays pressed at the path's end (one stroke).
+  int repetitions = 1;
+  double start_time = 0.0;     // s the tool waits at the path's start (lifted if released) before the first press
+  double release_time = 0.0;   // s
+  double lift_height = 0.02;   // m above the skin while the tool returns
 };
 
 enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
@@ -117,6 +125,10 @@ struct SolverSettings {
   Preconditioner preconditioner = Preconditioner::block_jacobi;
   double contact_stiffness_scale = 100.0;  // penalty = scale * E / h_surface
   double friction_velocity = 1e-3;  // m/s: regularisation of static friction
+  // Cycle jumps over repeated strokes (engine/sim/cycle_jump.hpp).
+  bool cycle_jump = false;
+  double cycle_jump_tolerance = 0.01;  // largest change of the slow state's stiffness between solved cycles, relative
+  int max_jumped_cycles = 100;         // cycles replayed between two solved cycles, at most
 };
 
 struct OutputSettings {

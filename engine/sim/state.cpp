@@ -13,12 +13,25 @@ State initial_state(const Model& model) {
   s.q.assign(model.dof_count(), 0.0);
   for (Index i = 0; i < n; ++i)
     for (int k = 0; k < 3; ++k) s.q[3 * i + k] = model.mesh.nodes[i](k);
-  s.q[model.tool_dof()] = 0.0;  // the tool starts touching the undeformed surface
+  // the tool starts touching the undeformed surface, or lifted over it (repeated strokes)
+  const double depth = model.motion.spec().control == ToolControl::kinematic ? model.motion.depth(0.0) : 0.0;
+  s.q[model.tool_dof()] = depth;
   s.velocity.assign(model.dof_count(), 0.0);
   const Eigen::Vector2d xy = model.motion.surface_point(0.0);
-  s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tool, xy, model.rest_surface_points));
+  s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tool, xy, model.rest_surface_points)) +
+                    Vec3(0.0, 0.0, -depth);  // depth is measured along -z (potential.cpp)
   initialise_tissue(model, s);
   return s;
+}
+
+TissueForcing make_tissue_forcing(const Model& model) {
+  const auto n = static_cast<std::size_t>(model.mesh.tet_count());
+  TissueForcing f;
+  f.stimulus.assign(n, 0.0);
+  f.pressure.assign(n, 0.0);
+  if (model.viscous) f.drive_stress.assign(n, Mat3::Zero());
+  if (model.has_circulation()) f.friction_power_density.assign(n, 0.0);
+  return f;
 }
 
 Scratch make_scratch(const Model& model) {
@@ -43,8 +56,8 @@ Scratch make_scratch(const Model& model) {
   s.friction_power.assign(points, 0.0);
   for (const TissueMaterial& mat : model.materials) s.step_matrix.push_back(mat.matrix);
   if (model.viscous) s.step_overstress.assign(model.mesh.tet_count(), Mat3::Zero());
+  s.forcing = make_tissue_forcing(model);
   if (model.has_circulation()) {
-    s.friction_power_density.assign(model.mesh.tet_count(), 0.0);
     s.vessel_pressure.assign(model.mesh.tet_count(), 0.0);
     s.circulation = make_circulation_scratch(model.circulation);
   }

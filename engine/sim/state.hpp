@@ -53,6 +53,19 @@ struct StepTargets {
   Vec3 tool_position_start{0, 0, 0};  // m, tool position at the start of the step
 };
 
+// What the tissue's slow processes feel over one step: the part of the mechanical
+// solution that drives stimulus, tone, viscous memory and circulation. Kept apart
+// so that a stroke cycle can be replayed without re-solving it (cycle_jump.hpp).
+struct TissueForcing {
+  double h = 0;                                // s, the step's length
+  std::vector<double> stimulus;                // [tet] |change of deviatoric energy density| over the step, J/m^3
+  std::vector<double> pressure;                // [tet] tissue pressure at the step's end, Pa, compression > 0
+  std::vector<Mat3> drive_stress;              // [tet] viscous drive S_d at the step's end, Pa (viscous models)
+  std::vector<double> friction_power_density;  // [tet] friction power per tissue volume, W/m^3 (circulation)
+};
+
+TissueForcing make_tissue_forcing(const Model& model);
+
 // Scratch memory, sized once for a model: a step allocates nothing.
 struct Scratch {
   std::vector<double> q_start;      // [dofs] state at the start of the step
@@ -80,7 +93,7 @@ struct Scratch {
   std::vector<StableNeoHookean> step_matrix;  // [region] isotropic matrix incl. instantaneous overstress
   std::vector<Mat3> step_overstress;          // [tet] H, remembered overstress (viscous models)
   std::vector<double> friction_power;         // [contact point] friction power of the step, W
-  std::vector<double> friction_power_density; // [tet] friction power of the step per tissue volume, W/m^3
+  TissueForcing forcing;                      // the step's drive of the slow processes
   std::vector<double> vessel_pressure;        // [tet] tissue pressure the vessels feel (>= 0), Pa
   CirculationScratch circulation;
 };

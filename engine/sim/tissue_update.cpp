@@ -68,10 +68,16 @@ void prepare_tissue_step(const Model& m, const State& s, double h, Scratch& w) {
 }
 
 void advance_tissue(const StepProblem& p, State& s, Scratch& w) {
+  measure_tissue_forcing(p, s, w);
+  advance_slow_tissue(*p.model, w.forcing, s, w);
+}
+
+void measure_tissue_forcing(const StepProblem& p, State& s, Scratch& w) {
   const Model& m = *p.model;
-  const double h = p.h;
   const Index n = m.mesh.tet_count();
   TissueState& ts = s.tissue;
+  TissueForcing& f = w.forcing;
+  f.h = p.h;
   double peak_strain = s.totals.peak_principal_strain;
 #pragma omp parallel for schedule(static) reduction(max : peak_strain)
   for (Index t = 0; t < n; ++t) {
@@ -82,51 +88,28 @@ void advance_tissue(const StepProblem& p, State& s, Scratch& w) {
 
     // stress of the step's solution: pressure and strain
     const Mat3 P = tissue_first_piola(w.step_matrix[r], mat, material_point(p, w, t), F);
-    ts.pressure[t] = -(P * F.transpose()).trace() / (3.0 * J);
+    f.pressure[t] = -(P * F.transpose()).trace() / (3.0 * J);
     Eigen::SelfAdjointEigenSolver<Mat3> eig;
     eig.computeDirect(0.5 * (F.transpose() * F - Mat3::Identity()), Eigen::EigenvaluesOnly);
     peak_strain = std::max(peak_strain, eig.eigenvalues()(2));
 
-    // viscous memory: Q_i(n+1) = e_i Q_i(n) + beta_i gamma_i (S_d(n+1) - S_d(n))
-    if (mat.viscous()) {
-      const Mat3 S_new = drive_stress(mat, F);
-      const Mat3 dS = S_new - ts.drive_stress[t];
-      for (int i = 0; i < kMaxPronyTerms; ++i) {
-        const TissueMaterial::PronyStep k = mat.prony_step(i, h);
-        Mat3& Q = overstress(s, t, i);
-        Q = k.decay * Q + k.weight * dS;
-      }
-      ts.drive_stress[t] = S_new;
-    }
+    if (mat.viscous()) f.drive_stress[t] = drive_stress(mat, F);
 
     // stimulus: the change of deviatoric strain energy over the step
     const double psi = deviatoric_energy_density(mat, F);
-    const double change = std::abs(psi - ts.deviatoric_energy[t]);
+    f.stimulus[t] = std::abs(psi - ts.deviatoric_energy[t]);
     ts.deviatoric_energy[t] = psi;
-    ts.stimulus_dose[t] += change;
-
-    // tone
-    if (m.tone_dynamics() && mat.active.max_stress > 0) {
-      ts.activation[t] =
-          advance_tone(m.tone[r], ts.activation[t], m.rest_activation[t], change / h, ts.pressure[t], h);
-    }
   }
   s.totals.peak_principal_strain = peak_strain;
 
-  // circulation: the vessels feel the compressive part of the tissue pressure, and
-  // skin elements the friction power dissipated on their face (serial, point order)
+  // skin elements: the friction power dissipated on their face (serial, point order)
   if (m.has_circulation()) {
-#pragma omp parallel for schedule(static)
-    for (Index t = 0; t < n; ++t) {
-      w.vessel_pressure[t] = std::max(ts.pressure[t], 0.0);
-      w.friction_power_density[t] = 0.0;
-    }
+    std::fill(f.friction_power_density.begin(), f.friction_power_density.end(), 0.0);
     for (Index k = 0; k < m.contact.point_count(); ++k) {
       if (w.friction_power[k] == 0) continue;
       const Index t = m.surface.tet_of_tri[m.contact.tri[k]];
-      w.friction_power_density[t] += w.friction_power[k] / m.elements[t].volume;
+      f.friction_power_density[t] += w.friction_power[k] / m.elements[t].volume;
     }
-    advance_circulation(m.circulation, w.vessel_pressure, w.friction_power_density, h, s.circulation, w.circulation);
   }
 
   // pressure on bone: the force held nodes take, over their share of the held surface
@@ -136,10 +119,46 @@ void advance_tissue(const StepProblem& p, State& s, Scratch& w) {
     const Vec3& an = m.bone_area_normal[k];  // area-weighted normal out of the tissue
     const double area = an.norm();
     // the bone holds the node with R = dE/dx_i; the tissue pushes on it with -R
-    const Vec3 f = -Vec3(w.gradient[3 * i], w.gradient[3 * i + 1], w.gradient[3 * i + 2]);
-    peak_bone = std::max(peak_bone, f.dot(an) / (area * area));
+    const Vec3 force = -Vec3(w.gradient[3 * i], w.gradient[3 * i + 1], w.gradient[3 * i + 2]);
+    peak_bone = std::max(peak_bone, force.dot(an) / (area * area));
   }
   s.totals.peak_bone_pressure = peak_bone;
+}
+
+void advance_slow_tissue(const Model& m, const TissueForcing& f, State& s, Scratch& w) {
+  const double h = f.h;
+  const Index n = m.mesh.tet_count();
+  TissueState& ts = s.tissue;
+#pragma omp parallel for schedule(static)
+  for (Index t = 0; t < n; ++t) {
+    const auto r = static_cast<std::size_t>(m.mesh.region[t]);
+    const TissueMaterial& mat = m.materials[r];
+    ts.pressure[t] = f.pressure[t];
+    ts.stimulus_dose[t] += f.stimulus[t];
+
+    // viscous memory: Q_i(n+1) = e_i Q_i(n) + beta_i gamma_i (S_d(n+1) - S_d(n))
+    if (mat.viscous()) {
+      const Mat3 dS = f.drive_stress[t] - ts.drive_stress[t];
+      for (int i = 0; i < kMaxPronyTerms; ++i) {
+        const TissueMaterial::PronyStep k = mat.prony_step(i, h);
+        Mat3& Q = overstress(s, t, i);
+        Q = k.decay * Q + k.weight * dS;
+      }
+      ts.drive_stress[t] = f.drive_stress[t];
+    }
+
+    if (m.tone_dynamics() && mat.active.max_stress > 0) {
+      ts.activation[t] =
+          advance_tone(m.tone[r], ts.activation[t], m.rest_activation[t], f.stimulus[t] / h, f.pressure[t], h);
+    }
+  }
+
+  // circulation: the vessels feel the compressive part of the tissue pressure
+  if (m.has_circulation()) {
+#pragma omp parallel for schedule(static)
+    for (Index t = 0; t < n; ++t) w.vessel_pressure[t] = std::max(f.pressure[t], 0.0);
+    advance_circulation(m.circulation, w.vessel_pressure, f.friction_power_density, h, s.circulation, w.circulation);
+  }
 }
 
 }  // namespace backsim

@@ -15,9 +15,17 @@ void initialise_tissue(const Model& model, State& state);
 // (depends on h) and each viscous element's remembered overstress H.
 void prepare_tissue_step(const Model& model, const State& state, double h, Scratch& w);
 // After a converged step (state.q at the end of the step, w.gradient evaluated
-// there): pressure, strain, viscous memory, stimulus and tone of every element, and
-// the run's peak pressure on bone and peak strain.
+// there): measure_tissue_forcing, then advance_slow_tissue.
 void advance_tissue(const StepProblem& p, State& state, Scratch& w);
+// The step's solution as the slow processes feel it, into w.forcing: each element's
+// pressure, stimulus and viscous drive, and the friction power on skin elements.
+// Also updates the run's peak pressure on bone and peak strain, and the deviatoric
+// energy the next step's stimulus is measured from.
+void measure_tissue_forcing(const StepProblem& p, State& state, Scratch& w);
+// Advances stimulus dose, viscous memory, tone and circulation over one step of
+// length forcing.h driven by `forcing`. Reads nothing of the mechanics but the
+// forcing, so a recorded forcing replays a step exactly.
+void advance_slow_tissue(const Model& model, const TissueForcing& forcing, State& state, Scratch& w);
 
 // Deviatoric strain-energy density used as the tone stimulus: the stable
 // Neo-Hookean (mu, mu / 3), zero small-strain bulk modulus, with mu the

@@ -34,6 +34,10 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.motion.press_time == b.motion.press_time);
   CHECK(a.motion.hold_time == b.motion.hold_time);
   CHECK(a.motion.speed == b.motion.speed);
+  CHECK(a.motion.start_time == b.motion.start_time);
+  CHECK(a.motion.release_time == b.motion.release_time);
+  CHECK(a.motion.lift_height == b.motion.lift_height);
+  CHECK(a.motion.repetitions == b.motion.repetitions);
   CHECK(a.solver.integration == b.solver.integration);
   CHECK(a.solver.time_step == b.solver.time_step);
   CHECK(a.solver.duration == b.solver.duration);
@@ -45,6 +49,9 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.solver.preconditioner == b.solver.preconditioner);
   CHECK(a.solver.contact_stiffness_scale == b.solver.contact_stiffness_scale);
   CHECK(a.solver.friction_velocity == b.solver.friction_velocity);
+  CHECK(a.solver.cycle_jump == b.solver.cycle_jump);
+  CHECK(a.solver.cycle_jump_tolerance == b.solver.cycle_jump_tolerance);
+  CHECK(a.solver.max_jumped_cycles == b.solver.max_jumped_cycles);
   CHECK(a.output.interval == b.output.interval);
   CHECK(a.physiology.tone == b.physiology.tone);
   CHECK(a.physiology.circulation == b.physiology.circulation);

@@ -38,6 +38,7 @@ SimulationSpec non_default_box_spec() {
   spec.motion.press_time = 0.3;
   spec.motion.hold_time = 0.25;
   spec.motion.speed = 0.07;
+  spec.motion.start_time = 0.4;
   spec.solver.integration = TimeIntegration::backward_euler;
   spec.solver.time_step = 0.003;
   spec.solver.duration = 2.5;
@@ -49,6 +50,8 @@ SimulationSpec non_default_box_spec() {
   spec.solver.preconditioner = Preconditioner::cholesky;  // not the default
   spec.solver.contact_stiffness_scale = 250.5;
   spec.solver.friction_velocity = 2e-4;
+  spec.solver.cycle_jump_tolerance = 0.0025;
+  spec.solver.max_jumped_cycles = 17;
   spec.output.interval = 0.03;
   spec.run.threads = 6;
   spec.run.seed = 9'007'199'254'740'993;  // 2^53 + 1: would be lost if read as a double
@@ -137,4 +140,17 @@ TEST_CASE("a spec that no file can express is refused, not written wrongly", "[s
   SimulationSpec huge_seed;
   huge_seed.run.seed = ~std::uint64_t{0};
   CHECK_THROWS_AS(write_scenario_toml(huge_seed), std::invalid_argument);
+}
+
+TEST_CASE("repeated strokes with cycle jumps survive write -> parse exactly", "[scenarios]") {
+  SimulationSpec spec = non_default_box_spec();
+  spec.motion.control = ToolControl::kinematic;
+  spec.motion.press_depth = 0.0123;
+  spec.motion.normal_force = SimulationSpec{}.motion.normal_force;  // not kinematic keys
+  spec.motion.max_depth = SimulationSpec{}.motion.max_depth;
+  spec.motion.release_time = 0.35;
+  spec.motion.lift_height = 0.007;
+  spec.motion.repetitions = 42;
+  spec.solver.cycle_jump = true;
+  test::require_same_spec(round_trip(spec), spec);
 }

@@ -1,0 +1,167 @@
+// Repeated strokes (ToolMotion with a release) and cycle jumps (engine/sim/cycle_jump.hpp):
+// the motion is periodic, a jumped run follows the fully solved one, and jumps are
+// deterministic across thread counts.
+#include "engine/core/parallel.hpp"
+#include "engine/sim/cycle_jump.hpp"
+#include "engine/sim/simulation.hpp"
+#include "tests/engine/model_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace backsim;
+
+namespace {
+
+MotionSpec repeated_stroke() {
+  MotionSpec m;
+  m.path = {{-0.01, 0.0}, {0.01, 0.0}};
+  m.press_depth = 0.002;
+  m.press_time = 0.1;
+  m.hold_time = 0.05;
+  m.speed = 0.05;  // 0.4 s glide
+  m.release_time = 0.1;
+  m.lift_height = 0.003;
+  m.start_time = 0.25;
+  m.repetitions = 30;
+  return m;
+}
+
+// The small block with fibres, resting tone, a slow tone law, viscous memory and
+// blood: every slow process a jump replays. 30 strokes of 1 s, then 10 s of rest.
+ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
+  SimulationSpec spec = test::small_block_spec();
+  spec.material.max_active_stress = 300e3;
+  spec.material.fibre_scale = 15e3;
+  spec.material.fibre_exponent = 6.6;
+  spec.material.prony[0] = PronyTerm{0.3, 5.0};
+  spec.motion = repeated_stroke();
+  spec.solver.gravity = Vec3::Zero();
+  spec.solver.time_step = 0.05;
+  spec.solver.duration = 40.25;
+  spec.solver.cycle_jump = jump;
+  spec.solver.cycle_jump_tolerance = tolerance;
+  spec.output.interval = 0.25;
+  ModelInputs in = block_model_inputs(spec);
+  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
+  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  ToneParams law;
+  law.relaxation_rate = 0.1;  // about 1 % of tone per stroke: jumps of several strokes
+  law.half_stimulus = 1e4;
+  law.recovery_time = 20.0;
+  in.region_tone = {law};
+  in.region_vascular = {default_vascular_params(VascularTissue::muscle)};
+  return in;
+}
+
+struct Outcome {
+  State state;
+  SimulationSummary summary;
+};
+
+Outcome run(const ModelInputs& in) {
+  const Model model = build_model(in);
+  Outcome o{initial_state(model), {}};
+  Scratch w = make_scratch(model);
+  test::RecordingObserver obs;
+  o.summary = run_simulation(model, o.state, w, obs);
+  return o;
+}
+
+double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("repeated strokes: press, glide, release, return, periodic", "[contact][motion]") {
+  const MotionSpec spec = repeated_stroke();
+  const ToolMotion motion(spec);
+  const double period = 0.1 + 0.05 + 0.4 + 0.1 + 0.4;
+  REQUIRE(motion.cycle_period() == Approx(period).epsilon(1e-14));
+  CHECK(motion.end_time() == Approx(0.25 + 30 * period).epsilon(1e-14));
+  // waiting, then each cycle: lifted at the start, pressed, glided, lifted at the end, back
+  CHECK(motion.depth(0.0) == -0.003);
+  CHECK(motion.depth(0.25 + 0.1) == Approx(0.002));
+  CHECK(motion.surface_point(0.25 + 0.15 + 0.2).x() == Approx(0.0).margin(1e-15));  // mid-glide
+  CHECK(motion.depth(0.25 + 0.65) == Approx(-0.003));
+  CHECK(motion.surface_point(0.25 + 0.65 + 0.2).x() == Approx(0.0).margin(1e-15));  // mid-return
+  CHECK(motion.surface_point(0.25 + 0.65 + 0.4).x() == Approx(-0.01));             // back at the start
+  for (double t : {0.3, 0.42, 0.6, 0.77, 1.0, 1.2}) {
+    INFO("t = " << t);
+    CHECK(motion.depth(t + 7 * period) == Approx(motion.depth(t)).margin(1e-15));
+    CHECK((motion.surface_point(t + 7 * period) - motion.surface_point(t)).norm() < 1e-14);
+  }
+  // after the last stroke the tool rests lifted over the path's start
+  CHECK(motion.depth(100.0) == -0.003);
+  CHECK(motion.surface_point(100.0).x() == -0.01);
+  // a single stroke without release keeps the old meaning: pressed at the end
+  MotionSpec once = spec;
+  once.release_time = 0;
+  once.repetitions = 1;
+  once.start_time = 0;
+  const ToolMotion single(once);
+  CHECK(single.cycle_period() == 0.0);
+  CHECK(single.depth(100.0) == 0.002);
+  CHECK(single.surface_point(100.0).x() == 0.01);
+}
+
+TEST_CASE("cycle jumps follow the fully solved run of repeated strokes", "[physiology][cycle_jump]") {
+  const Outcome full = run(stroked_block(false));
+  const Outcome jumped = run(stroked_block(true));
+  INFO("solved " << full.summary.steps << " steps fully, " << jumped.summary.steps << " with jumps ("
+                 << jumped.summary.resolved_cycles << " cycles solved, " << jumped.summary.jumped_cycles
+                 << " replayed)");
+  REQUIRE(jumped.summary.jumped_cycles > 10);
+  WARN("cycles solved " << jumped.summary.resolved_cycles << ", replayed " << jumped.summary.jumped_cycles);
+  CHECK(jumped.state.time == full.state.time);
+
+  // the slow state after 30 strokes and 10 s of rest, against what the strokes did
+  double relief = 0;
+  for (double a : full.state.tissue.activation) relief = std::max(relief, 0.05 - a);
+  REQUIRE(relief > 0.002);  // the strokes left the tone > 4 % lower, after 8.5 s of recovery
+  const double tone_error = max_abs_diff(jumped.state.tissue.activation, full.state.tissue.activation);
+  const double dose_error = max_abs_diff(jumped.state.tissue.stimulus_dose, full.state.tissue.stimulus_dose);
+  double dose = 0;
+  for (double d : full.state.tissue.stimulus_dose) dose = std::max(dose, d);
+  const double blood_error = max_abs_diff(jumped.state.circulation.blood_volume, full.state.circulation.blood_volume);
+  double blood = 0;
+  for (double v : full.state.circulation.blood_volume) blood = std::max(blood, v);
+  INFO("tone error " << tone_error << " of a relief of " << relief << "; dose error " << dose_error << " of "
+                     << dose << "; blood volume error " << blood_error << " of " << blood);
+  // issue 9's acceptance: within 2 % of the effect, per element here (stricter than per region)
+  CHECK(tone_error < 0.02 * relief);
+  CHECK(dose_error < 0.02 * dose);
+  CHECK(blood_error < 0.02 * blood);
+  CHECK(jumped.state.totals.therapist_work == Approx(full.state.totals.therapist_work).epsilon(0.02));
+}
+
+TEST_CASE("cycle jumps with a zero tolerance solve every cycle", "[physiology][cycle_jump]") {
+  const Outcome full = run(stroked_block(false));
+  const Outcome solved = run(stroked_block(true, 0.0));
+  CHECK(solved.summary.jumped_cycles == 0);
+  CHECK(solved.summary.steps == full.summary.steps);
+  // the same steps, up to the last bits of the step times (start + k h vs k dt): Newton
+  // stops within its tolerance (1e-6 E h^2), so ulp-level inputs differ in positions
+  // by up to ~1e-8 m over 800 steps; far below the 2 mm press
+  CHECK(max_abs_diff(solved.state.tissue.activation, full.state.tissue.activation) < 1e-7);
+  CHECK(max_abs_diff(solved.state.q, full.state.q) < 1e-7);
+}
+
+TEST_CASE("cycle jumps are bit-identical on 1 and 2 threads", "[physiology][cycle_jump][determinism]") {
+  std::vector<Outcome> outcomes;
+  for (int threads : {1, 2}) {
+    set_threads(threads);
+    outcomes.push_back(run(stroked_block(true)));
+  }
+  set_threads(1);
+  CHECK(outcomes[0].summary.jumped_cycles == outcomes[1].summary.jumped_cycles);
+  CHECK(outcomes[0].state.q == outcomes[1].state.q);
+  CHECK(outcomes[0].state.tissue.activation == outcomes[1].state.tissue.activation);
+  CHECK(outcomes[0].state.tissue.overstress == outcomes[1].state.tissue.overstress);
+  CHECK(outcomes[0].state.circulation.blood_volume == outcomes[1].state.circulation.blood_volume);
+}
