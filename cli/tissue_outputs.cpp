@@ -48,7 +48,10 @@ std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
 
 std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
   measure_regions(model_, state, tet_scratch_, now_);
-  if (!have_first_) {
+  // "before": the first frame at or after the motion's start time, so that a
+  // scenario with motion.start_time compares against the back settled under gravity
+  // rather than the unloaded reference shape of t = 0
+  if (!have_first_ && state.time >= model_.motion.start_time() - 1e-9) {
     first_ = now_;
     have_first_ = true;
   }
@@ -71,26 +74,31 @@ std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
 }
 
 void TissueOutputs::write_summary(RunWriter& writer, const State& state) const {
+  const RegionMetrics& before = have_first_ ? first_ : now_;  // a run that ended before the motion started
   const std::size_t regions = now_.volume.size();
   writer.write_strings("/metrics/summary/region_names", model_.mesh.region_names, "region id i's name");
   for (const RegionSeries& s : kRegionSeries) {
-    writer.write_dataset(std::string("/metrics/summary/") + s.name + "_before", first_.*(s.values), 0, s.units,
-                         std::string(s.description) + ", first frame");
+    writer.write_dataset(std::string("/metrics/summary/") + s.name + "_before", before.*(s.values), 0, s.units,
+                         std::string(s.description) + ", at the motion's start (first frame at or after motion.start_time)");
     writer.write_dataset(std::string("/metrics/summary/") + s.name + "_after", now_.*(s.values), 0, s.units,
                          std::string(s.description) + ", last frame");
   }
   std::vector<double> relief(regions), modulus_change(regions);
   for (std::size_t r = 0; r < regions; ++r) {
-    relief[r] = tension_relief_percent(first_.active_tension[r], now_.active_tension[r]);
+    relief[r] = tension_relief_percent(before.active_tension[r], now_.active_tension[r]);
     modulus_change[r] =
-        first_.shear_modulus[r] > 0 ? 100.0 * (now_.shear_modulus[r] - first_.shear_modulus[r]) / first_.shear_modulus[r]
+        before.shear_modulus[r] > 0 ? 100.0 * (now_.shear_modulus[r] - before.shear_modulus[r]) / before.shear_modulus[r]
                                     : 0.0;
   }
   writer.write_dataset("/metrics/summary/tension_relief_percent", relief, 0, "%",
-                       "drop of the active fibre tension from the first to the last frame");
+                       "drop of the active fibre tension from the motion's start to the last frame");
   writer.write_dataset("/metrics/summary/shear_modulus_change_percent", modulus_change, 0, "%",
-                       "change of the elastography shear modulus from the first to the last frame");
+                       "change of the elastography shear modulus from the motion's start to the last frame");
   const RunTotals& t = state.totals;
+  std::vector<double> per_work(regions);
+  for (std::size_t r = 0; r < regions; ++r) per_work[r] = relief_per_kilojoule(relief[r], t.therapist_work);
+  writer.write_dataset("/metrics/summary/relief_per_kilojoule", per_work, 0, "%/kJ",
+                       "tension relief per kJ of therapist work (0 when the tool did no work)");
   const auto scalar = [&](const char* name, double v, const char* units, const char* what) {
     writer.write_dataset(std::string("/metrics/run/") + name, std::span<const double>(&v, 1), 0, units, what);
   };
@@ -101,24 +109,25 @@ void TissueOutputs::write_summary(RunWriter& writer, const State& state) const {
 }
 
 void TissueOutputs::print_summary(const State& state) const {
+  const RegionMetrics& before = have_first_ ? first_ : now_;
   const RunTotals& t = state.totals;
   fmt::print("  work           {:.3g} J by the tool (net {:.3g} J)\n", t.therapist_work, t.net_work);
   fmt::print("  peak on bone   {:.3g} kPa; peak principal strain {:.3g}\n", 1e-3 * t.peak_bone_pressure,
              t.peak_principal_strain);
   bool header = false;
   for (std::size_t r = 0; r < now_.volume.size(); ++r) {
-    const bool muscle = model_.materials[r].active.max_stress > 0 && first_.active_tension[r] > 0;
+    const bool muscle = model_.materials[r].active.max_stress > 0 && before.active_tension[r] > 0;
     const bool circ = model_.has_circulation() && now_.flushed_volume[r] > 0;
     if (!muscle && !circ) continue;
     if (!header) {
-      fmt::print("  {:<28} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "region", "tone", "relief %", "mu kPa", "perf.",
-                 "flushed mL");
+      fmt::print("  {:<30} {:>7} {:>9} {:>10} {:>9} {:>7} {:>10}\n", "region", "tone", "relief %", "%/kJ",
+                 "mu kPa", "perf.", "flushed mL");
       header = true;
     }
-    const double relief = tension_relief_percent(first_.active_tension[r], now_.active_tension[r]);
-    fmt::print("  {:<28} {:>9.4f} {:>9.2f} {:>10.3f} {:>9.2f} {:>10.3f}\n", model_.mesh.region_names[r],
-               now_.mean_tone[r], relief, 1e-3 * now_.shear_modulus[r], now_.perfusion_index[r],
-               1e6 * now_.flushed_volume[r]);
+    const double relief = tension_relief_percent(before.active_tension[r], now_.active_tension[r]);
+    fmt::print("  {:<30} {:>7.4f} {:>9.2f} {:>10.3g} {:>9.3f} {:>7.2f} {:>10.3f}\n", model_.mesh.region_names[r],
+               now_.mean_tone[r], relief, relief_per_kilojoule(relief, t.therapist_work),
+               1e-3 * now_.shear_modulus[r], now_.perfusion_index[r], 1e6 * now_.flushed_volume[r]);
   }
 }
 

@@ -82,6 +82,45 @@ void build_bone_surface(Model& m) {
     }
 }
 
+// Where the friction power of a surface triangle heats and dilates the skin: the
+// tets of the triangle's own region (the skin layer) that share a node with it, at
+// one uniform power density. A mesh with one element through the skin would
+// otherwise give the power to the one tet that owns the face, and leave the others
+// of the same skin column (a hex splits into tets of which only some touch the
+// surface) without any, though the skin is a few millimetres thick and heat spreads
+// through it in seconds.
+void build_friction_heat_tables(Model& m) {
+  const Index n_tets = m.mesh.tet_count();
+  std::vector<Index> node_tet_offset(static_cast<std::size_t>(m.mesh.node_count()) + 1, 0);
+  for (const Tet& tet : m.mesh.tets)
+    for (Index v : tet) ++node_tet_offset[v + 1];
+  for (std::size_t i = 1; i < node_tet_offset.size(); ++i) node_tet_offset[i] += node_tet_offset[i - 1];
+  std::vector<Index> node_tets(node_tet_offset.back());
+  std::vector<Index> fill(node_tet_offset.begin(), node_tet_offset.end() - 1);
+  for (Index t = 0; t < n_tets; ++t)
+    for (Index v : m.mesh.tets[t]) node_tets[fill[v]++] = t;
+
+  const std::size_t tris = m.surface.tris.size();
+  m.friction_heat_offset.assign(tris + 1, 0);
+  m.friction_heat_tets.clear();
+  m.friction_heat_inverse_volume.assign(tris, 0.0);
+  std::vector<Index> around;
+  for (std::size_t k = 0; k < tris; ++k) {
+    const std::int32_t region = m.mesh.region[m.surface.tet_of_tri[k]];
+    around.clear();
+    for (Index v : m.surface.tris[k])
+      for (Index j = node_tet_offset[v]; j < node_tet_offset[v + 1]; ++j)
+        if (m.mesh.region[node_tets[j]] == region) around.push_back(node_tets[j]);
+    std::sort(around.begin(), around.end());
+    around.erase(std::unique(around.begin(), around.end()), around.end());
+    double volume = 0;
+    for (Index t : around) volume += m.elements[t].volume;
+    m.friction_heat_tets.insert(m.friction_heat_tets.end(), around.begin(), around.end());
+    m.friction_heat_offset[k + 1] = static_cast<Index>(m.friction_heat_tets.size());
+    m.friction_heat_inverse_volume[k] = 1.0 / volume;
+  }
+}
+
 // Fibres, resting tone and the reference tension that holds it (tissue_material.hpp).
 void build_tissue_tables(Model& m, const ModelInputs& in) {
   const Index n_tets = m.mesh.tet_count();
@@ -204,6 +243,7 @@ Model build_model(ModelInputs in) {
   }
   m.contact = build_contact_quadrature(mesh.nodes, m.surface, skin);
   build_bone_surface(m);
+  if (m.has_circulation()) build_friction_heat_tables(m);
   m.contact_tri_blocks = element_block_indices(
       m.pattern, {m.surface.tris.empty() ? nullptr : m.surface.tris.front().data(), m.surface.tris.size() * 3}, 3);
 

@@ -69,6 +69,11 @@ struct Model {
   ContactQuadrature contact;
   std::vector<Index> contact_tri_blocks;     // [surface tri * 9] block of node pair (a, b)
   std::vector<double> contact_stiffness;     // [contact point] penalty per unit penetration, Pa/m
+  // where a surface triangle's friction power goes (circulation): tets of its region
+  // around it, at one power density (model.cpp, build_friction_heat_tables)
+  std::vector<Index> friction_heat_offset;   // [surface tri + 1] into friction_heat_tets
+  std::vector<Index> friction_heat_tets;
+  std::vector<double> friction_heat_inverse_volume;  // [surface tri] 1 / their total volume, 1/m^3
   // tool and motion
   ToolSpec tool_spec;
   ToolGeometry tool;

@@ -88,4 +88,8 @@ double tension_relief_percent(double before, double now) {
   return before > 0 ? 100.0 * (before - now) / before : 0.0;
 }
 
+double relief_per_kilojoule(double relief_percent, double therapist_work) {
+  return therapist_work > 0 ? relief_percent / (1e-3 * therapist_work) : 0.0;
+}
+
 }  // namespace backsim

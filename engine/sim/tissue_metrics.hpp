@@ -28,5 +28,7 @@ void measure_regions(const Model& model, const State& state, std::vector<double>
 
 // Tension relief, %: the drop of a region's active fibre tension from `before`.
 double tension_relief_percent(double before, double now);
+// Relief (%) per kJ of therapist work (J); 0 when the tool did no work.
+double relief_per_kilojoule(double relief_percent, double therapist_work);
 
 }  // namespace backsim

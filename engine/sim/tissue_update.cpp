@@ -102,13 +102,16 @@ void measure_tissue_forcing(const StepProblem& p, State& s, Scratch& w) {
   }
   s.totals.peak_principal_strain = peak_strain;
 
-  // skin elements: the friction power dissipated on their face (serial, point order)
+  // skin elements: the friction power dissipated on the surface, spread through the
+  // skin around each contact point's triangle (serial, point order)
   if (m.has_circulation()) {
     std::fill(f.friction_power_density.begin(), f.friction_power_density.end(), 0.0);
     for (Index k = 0; k < m.contact.point_count(); ++k) {
       if (w.friction_power[k] == 0) continue;
-      const Index t = m.surface.tet_of_tri[m.contact.tri[k]];
-      f.friction_power_density[t] += w.friction_power[k] / m.elements[t].volume;
+      const Index tri = m.contact.tri[k];
+      const double density = w.friction_power[k] * m.friction_heat_inverse_volume[tri];
+      for (Index j = m.friction_heat_offset[tri]; j < m.friction_heat_offset[tri + 1]; ++j)
+        f.friction_power_density[m.friction_heat_tets[j]] += density;
     }
   }
 

@@ -3,6 +3,7 @@
 // block (drops where stroked, recovers after, same bits on 1 and 2 threads).
 #include "engine/core/parallel.hpp"
 #include "engine/physiology/muscle_tone.hpp"
+#include "engine/sim/tissue_metrics.hpp"
 #include "engine/sim/tissue_update.hpp"
 #include "model_fixtures.hpp"
 
@@ -163,4 +164,73 @@ TEST_CASE("tone, stimulus and circulation are bit-identical on 1 and 2 threads",
   set_threads(1);
   REQUIRE(results[0].size() == results[1].size());
   CHECK(results[0] == results[1]);
+}
+
+namespace {
+
+// Region tension relief (%) and peak element pressure (Pa) after `strokes` strokes
+// pressed `depth` into the toned block.
+std::pair<double, double> stroke_relief(double depth, int strokes, const ToneParams& law) {
+  SimulationSpec spec = test::small_block_spec();
+  spec.material.max_active_stress = 300e3;
+  spec.material.fibre_scale = 15e3;
+  spec.material.fibre_exponent = 6.6;
+  spec.motion.path = {{-0.01, 0.0}, {0.01, 0.0}};
+  spec.material.youngs_modulus = 60e3;  // firm enough that the deeper presses pass p_pain = 30 kPa
+  spec.motion.press_depth = depth;
+  spec.motion.release_time = 0.1;
+  spec.motion.lift_height = 0.002;
+  spec.motion.repetitions = strokes;
+  spec.solver.gravity = Vec3::Zero();
+  ModelInputs in = block_model_inputs(spec);
+  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
+  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  in.region_tone = {law};
+  const Model model = build_model(in);
+  State state = initial_state(model);
+  Scratch w = make_scratch(model);
+  RegionMetrics before = make_region_metrics(model), after = make_region_metrics(model);
+  std::vector<double> tet_scratch(static_cast<std::size_t>(model.mesh.tet_count()));
+  measure_regions(model, state, tet_scratch, before);
+  struct PeakPressure : test::RecordingObserver {
+    double peak = 0;
+    void on_step(const Model& m, const State& s, const StepStats& st) override {
+      for (double p : s.tissue.pressure) peak = std::max(peak, p);
+      test::RecordingObserver::on_step(m, s, st);
+    }
+  } obs;
+  run_simulation(model, state, w, obs);
+  measure_regions(model, state, tet_scratch, after);
+  return {tension_relief_percent(before.active_tension[0], after.active_tension[0]), obs.peak};
+}
+
+}  // namespace
+
+TEST_CASE("tension relief rises with pressure, then falls once guarding sets in", "[physiology][tone]") {
+  // four strokes at each depth, default tone law (p_pain = 30 kPa)
+  const std::vector<double> depths{1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 7e-3, 8e-3};
+  std::vector<double> relief;
+  double deepest_pressure = 0;
+  for (double depth : depths) {
+    const auto [r, p] = stroke_relief(depth, 4, ToneParams{});
+    INFO("depth " << depth * 1e3 << " mm: relief " << r << " %, peak pressure " << p / 1e3 << " kPa");
+    relief.push_back(r);
+    deepest_pressure = p;
+  }
+  REQUIRE(deepest_pressure > 2 * ToneParams{}.pain_pressure);  // the sweep goes well past the threshold
+  const auto best = static_cast<std::size_t>(std::max_element(relief.begin(), relief.end()) - relief.begin());
+  INFO("most relief " << relief[best] << " % at " << depths[best] * 1e3 << " mm; at 8 mm " << relief.back() << " %");
+  // rising, then falling: the optimum is inside the sweep, the curve is monotone on
+  // both sides of it, and the deepest press gives clearly less (by a quarter) than the best
+  REQUIRE(best > 0);
+  REQUIRE(best + 1 < relief.size());
+  for (std::size_t k = 1; k <= best; ++k) CHECK(relief[k] > relief[k - 1]);
+  for (std::size_t k = best + 1; k < relief.size(); ++k) CHECK(relief[k] < relief[k - 1]);
+  CHECK(relief.back() < 0.75 * relief[best]);
+  // the fall is guarding's: without it, the deepest press relieves the most
+  ToneParams no_guarding;
+  no_guarding.guarding_rate = 0;
+  const double unguarded_best = stroke_relief(depths[best], 4, no_guarding).first;
+  const double unguarded_deepest = stroke_relief(depths.back(), 4, no_guarding).first;
+  CHECK(unguarded_deepest > unguarded_best);
 }
