@@ -29,7 +29,7 @@ const RegionSeries kRegionSeries[] = {
 
 TissueOutputs::TissueOutputs(const Model& model)
     : model_(model), now_(make_region_metrics(model)), first_(now_), zeros_(model.mesh.tet_count(), 0.0),
-      ones_(model.mesh.tet_count(), 1.0) {}
+      ones_(model.mesh.tet_count(), 1.0), relief_(now_.volume.size(), 0.0) {}
 
 std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
   const std::size_t tets = model_.mesh.tet_count();
@@ -43,6 +43,8 @@ std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
   };
   for (const RegionSeries& s : kRegionSeries)
     f.push_back({std::string("/metrics/regions/") + s.name, regions, s.units, s.description});
+  f.push_back({"/metrics/regions/tension_relief_percent", regions, "%",
+               "drop of the active fibre tension since the motion's start (0 before it)"});
   return f;
 }
 
@@ -55,6 +57,8 @@ std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
     first_ = now_;
     have_first_ = true;
   }
+  for (std::size_t r = 0; r < relief_.size(); ++r)
+    relief_[r] = have_first_ ? tension_relief_percent(first_.active_tension[r], now_.active_tension[r]) : 0.0;
   const TissueState& ts = state.tissue;
   const bool circ = model_.has_circulation();
   std::vector<std::span<const double>> out = {
@@ -70,6 +74,7 @@ std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {
     out.push_back(zeros_);
   }
   for (const RegionSeries& s : kRegionSeries) out.push_back(now_.*(s.values));
+  out.push_back(relief_);
   return out;
 }
 

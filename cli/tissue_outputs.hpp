@@ -30,6 +30,7 @@ class TissueOutputs {
   std::vector<double> tet_scratch_;
   std::vector<double> zeros_;   // [tet] flushed volume of a model without circulation
   std::vector<double> ones_;    // [tet] perfusion index of a model without circulation
+  std::vector<double> relief_;  // [region] tension relief % of the current frame
 };
 
 }  // namespace backsim::cli

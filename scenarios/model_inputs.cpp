@@ -32,6 +32,7 @@ ModelInputs scenario_model_inputs(const Scenario& scenario) {
   }
   in.tool = spec.tool;
   in.motion = spec.motion;
+  in.following = spec.following;
   in.solver = spec.solver;
   in.output = spec.output;
   return in;

@@ -380,14 +380,19 @@ class ScenarioLoader {
   void read_motion() {
     TableReader t = table("motion", {"control", "path", "press_depth", "normal_force", "max_depth",
                                      "press_time", "hold_time", "speed", "release_time",
-                                     "lift_height", "repetitions", "start_time"});
+                                     "lift_height", "repetitions", "start_time", "then"});
     std::optional<ToolControl> control;
     if (t.require("control", schema::quoted_names(schema::kToolControls))) {
       control = t.choice("control", schema::kToolControls);
     }
     assign(spec_.motion.control, control);
+    read_stroke(t, control, spec_.motion);
+    read_following(control);
+  }
 
-    read_path(t);
+  // The keys of one stroke, into `out` (absent keys keep its values).
+  void read_stroke(TableReader& t, std::optional<ToolControl> control, MotionSpec& out) {
+    read_path(t, out);
 
     // Keys of the other control mode are errors, not silently ignored values.
     const auto applies = [&](std::string_view key, ToolControl mode, std::string_view why) {
@@ -404,62 +409,96 @@ class ScenarioLoader {
                 "under force control the depth is an outcome; motion.max_depth limits it")) {
       const std::optional<double> depth =
           t.quantity("press_depth", Dimension::length, Interval::positive());
-      assign(spec_.motion.press_depth, depth);
+      assign(out.press_depth, depth);
       if (kinematic && (depth || !t.has("press_depth"))) {
-        check_below_thickness(t, "press_depth", spec_.motion.press_depth);
+        check_below_thickness(t, "press_depth", out.press_depth);
       }
     }
     if (applies("normal_force", ToolControl::force,
                 "a kinematic tool follows motion.press_depth instead")) {
-      assign(spec_.motion.normal_force,
-             t.quantity("normal_force", Dimension::force, Interval::positive()));
+      assign(out.normal_force, t.quantity("normal_force", Dimension::force, Interval::positive()));
     }
     if (applies("max_depth", ToolControl::force,
                 "a kinematic tool follows motion.press_depth instead")) {
       const std::optional<double> depth =
           t.quantity("max_depth", Dimension::length, Interval::positive());
-      assign(spec_.motion.max_depth, depth);
+      assign(out.max_depth, depth);
       if (force && (depth || !t.has("max_depth"))) {
-        check_below_thickness(t, "max_depth", spec_.motion.max_depth);
+        check_below_thickness(t, "max_depth", out.max_depth);
       }
     }
-    assign(spec_.motion.press_time, t.quantity("press_time", Dimension::time, Interval::positive()));
-    assign(spec_.motion.hold_time,
-           t.quantity("hold_time", Dimension::time, Interval::non_negative()));
-    assign(spec_.motion.speed, t.quantity("speed", Dimension::velocity, Interval::positive()));
-    assign(spec_.motion.start_time, t.quantity("start_time", Dimension::time, Interval::non_negative()));
-    read_repetitions(t, control);
+    assign(out.press_time, t.quantity("press_time", Dimension::time, Interval::positive()));
+    assign(out.hold_time, t.quantity("hold_time", Dimension::time, Interval::non_negative()));
+    assign(out.speed, t.quantity("speed", Dimension::velocity, Interval::positive()));
+    assign(out.start_time, t.quantity("start_time", Dimension::time, Interval::non_negative()));
+    read_repetitions(t, control, out);
+  }
+
+  // [[motion.then]]: strokes made after the first, each starting from the previous
+  // stroke's values. Every stroke but the last must be released (it lifts the tool
+  // before the next begins).
+  void read_following(std::optional<ToolControl> control) {
+    const toml::node* motion = root_.get("motion");
+    const toml::node* then = motion != nullptr && motion->is_table() ? motion->as_table()->get("then") : nullptr;
+    if (then == nullptr) return;
+    const toml::array* strokes = then->as_array();
+    if (strokes == nullptr || !strokes->is_array_of_tables()) {
+      log_.report(position_of(*then), "motion.then must be an array of tables: write each following stroke "
+                                      "as a [[motion.then]] table");
+      return;
+    }
+    const std::vector<std::string_view> keys{"path", "press_depth", "normal_force", "max_depth",
+                                             "press_time", "hold_time", "speed", "release_time",
+                                             "lift_height", "repetitions", "start_time"};
+    SourcePosition previous_position = position_of(*motion);
+    std::string previous_name = "motion (the first stroke)";
+    const MotionSpec* previous = &spec_.motion;
+    for (std::size_t i = 0; i < strokes->size(); ++i) {
+      const toml::table& table = *(*strokes)[i].as_table();
+      if (previous->release_time == 0.0) {
+        log_.report(previous_position,
+                    fmt::format("{} is followed by motion.then[{}], so it needs release_time > 0: the tool "
+                                "lifts off before the next stroke begins",
+                                previous_name, i));
+      }
+      MotionSpec stroke = *previous;
+      const std::string name = fmt::format("motion.then[{}]", i);
+      TableReader t(&table, name, position_of(table), keys, log_);
+      read_stroke(t, control, stroke);
+      if (stroke.release_time == 0.0 && !t.has("repetitions")) stroke.repetitions = 1;  // not inherited
+      spec_.following.push_back(stroke);
+      previous = &spec_.following.back();
+      previous_position = position_of(table);
+      previous_name = name;
+    }
   }
 
   // Repeated strokes: release, lift and return (engine/contact/tool_motion.hpp).
-  void read_repetitions(TableReader& t, std::optional<ToolControl> control) {
+  void read_repetitions(TableReader& t, std::optional<ToolControl> control, MotionSpec& out) {
     const std::optional<double> release =
         t.quantity("release_time", Dimension::time, Interval::non_negative());
-    assign(spec_.motion.release_time, release);
-    assign(spec_.motion.lift_height, t.quantity("lift_height", Dimension::length, Interval::positive()));
+    assign(out.release_time, release);
+    assign(out.lift_height, t.quantity("lift_height", Dimension::length, Interval::positive()));
     const std::optional<std::int64_t> repetitions = t.integer("repetitions", 1, 1'000'000);
-    if (repetitions) spec_.motion.repetitions = static_cast<int>(*repetitions);
-    if (repetitions && *repetitions > 1 && release && *release == 0.0) {
+    if (repetitions) out.repetitions = static_cast<int>(*repetitions);
+    if (repetitions && *repetitions > 1 && out.release_time == 0.0) {
       t.report(t.position("repetitions"),
-               fmt::format("motion.repetitions = {} needs motion.release_time > 0: a stroke is repeated "
-                           "by lifting the tool and carrying it back to the path's start",
-                           *repetitions));
-    } else if (repetitions && *repetitions > 1 && !t.has("release_time")) {
-      t.report(t.position("repetitions"),
-               fmt::format("motion.repetitions = {} needs motion.release_time (for example \"0.5 s\"): "
-                           "a stroke is repeated by lifting the tool and carrying it back to the path's start",
-                           *repetitions));
+               fmt::format("{} = {} needs {} > 0 (for example \"0.5 s\"): a stroke is repeated by lifting "
+                           "the tool and carrying it back to the path's start",
+                           t.qualified("repetitions"), *repetitions, t.qualified("release_time")));
     }
     // Force control has no lifted phase yet: with a zero target force the tool's
     // depth would have no stiffness to be solved for.
-    if (control == ToolControl::force && t.has("release_time") && release && *release > 0.0) {
+    if (control == ToolControl::force && release && *release > 0.0) {
       t.report(t.position("release_time"),
-               "motion.release_time (repeated strokes) needs control = \"kinematic\" for now; "
-               "force-controlled strokes are made once");
+               fmt::format("{} (repeated strokes) needs control = \"kinematic\" for now; force-controlled "
+                           "strokes are made once",
+                           t.qualified("release_time")));
     }
-    if (!t.has("release_time") && t.has("lift_height")) {
+    if (t.has("lift_height") && out.release_time == 0.0) {
       t.report(t.position("lift_height"),
-               "motion.lift_height applies only to released strokes; set motion.release_time or remove it");
+               fmt::format("{} applies only to released strokes; set {} or remove it",
+                           t.qualified("lift_height"), t.qualified("release_time")));
     }
   }
 
@@ -477,7 +516,7 @@ class ScenarioLoader {
                                 thickness, thickness));
   }
 
-  void read_path(TableReader& t) {
+  void read_path(TableReader& t, MotionSpec& out) {
     const auto path = t.quantity_pairs("path", Dimension::length);
     if (!path) return;
     bool path_valid = true;
@@ -487,28 +526,29 @@ class ScenarioLoader {
       const auto [x, y] = (*path)[i];
       if (back_geometry_ && !back_geometry_->contains(x, y)) {
         t.report(t.element_position("path", i),
-                 fmt::format("motion.path[{}] = [{}, {}] m is outside the back (|x| up to about {:.3f} m at this "
+                 fmt::format("{}[{}] = [{}, {}] m is outside the back (|x| up to about {:.3f} m at this "
                              "height; y from {:.3f} m at S1 to about {:.3f} m at the neck; L5 at y = 0)",
-                             i, x, y, back_geometry_->half_width(y), back_geometry_->y_bottom(), back_geometry_->y_top(x)));
+                             t.qualified("path"), i, x, y, back_geometry_->half_width(y), back_geometry_->y_bottom(),
+                             back_geometry_->y_top(x)));
         path_valid = false;
       }
       if (size_known_ && (std::fabs(x) > half_x || std::fabs(y) > half_y)) {
         t.report(t.element_position("path", i),
-                 fmt::format("motion.path[{}] = [{}, {}] m is outside the top face of the block; "
+                 fmt::format("{}[{}] = [{}, {}] m is outside the top face of the block; "
                              "allowed: |x| <= {} m and |y| <= {} m (half of geometry.size)",
-                             i, x, y, half_x, half_y));
+                             t.qualified("path"), i, x, y, half_x, half_y));
         path_valid = false;
       }
       // A zero-length segment has no direction to glide along.
       if (i > 0 && (*path)[i] == (*path)[i - 1]) {
         t.report(t.element_position("path", i),
-                 fmt::format("motion.path[{}] repeats the previous point [{}, {}] m; consecutive "
+                 fmt::format("{}[{}] repeats the previous point [{}, {}] m; consecutive "
                              "points must differ",
-                             i, x, y));
+                             t.qualified("path"), i, x, y));
         path_valid = false;
       }
     }
-    if (path_valid) spec_.motion.path = *path;
+    if (path_valid) out.path = *path;
   }
 
   void read_solver_and_output() {

@@ -175,25 +175,33 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("mass", number(tool.mass));
   line("damping", number(tool.damping));
 
-  const MotionSpec& motion = spec.motion;
+  // every key of a stroke: a following stroke would otherwise inherit the previous one's
+  const auto stroke = [&](const MotionSpec& motion) {
+    line("path", path_points(motion.path));
+    if (motion.control == ToolControl::kinematic) {
+      line("press_depth", number(motion.press_depth));
+    } else {
+      line("normal_force", number(motion.normal_force));
+      line("max_depth", number(motion.max_depth));
+    }
+    line("press_time", number(motion.press_time));
+    line("hold_time", number(motion.hold_time));
+    line("speed", number(motion.speed));
+    line("start_time", number(motion.start_time));
+    line("release_time", number(motion.release_time));
+    if (motion.release_time > 0) {
+      line("lift_height", number(motion.lift_height));
+      line("repetitions", fmt::format("{}", motion.repetitions));
+    }
+  };
   out += "\n# Motion: control, path on the skin (m), depth (m) or force (N), times (s), speed (m/s).\n";
   out += "[motion]\n";
-  line("control", toml_string(schema::name_of(schema::kToolControls, motion.control)));
-  line("path", path_points(motion.path));
-  if (motion.control == ToolControl::kinematic) {
-    line("press_depth", number(motion.press_depth));
-  } else {
-    line("normal_force", number(motion.normal_force));
-    line("max_depth", number(motion.max_depth));
-  }
-  line("press_time", number(motion.press_time));
-  line("hold_time", number(motion.hold_time));
-  line("speed", number(motion.speed));
-  line("start_time", number(motion.start_time));
-  if (motion.release_time > 0) {
-    line("release_time", number(motion.release_time));
-    line("lift_height", number(motion.lift_height));
-    line("repetitions", fmt::format("{}", motion.repetitions));
+  line("control", toml_string(schema::name_of(schema::kToolControls, spec.motion.control)));
+  stroke(spec.motion);
+  for (const MotionSpec& next : spec.following) {
+    out += "\n# The next stroke, after the previous one ends.\n";
+    out += "[[motion.then]]\n";
+    stroke(next);
   }
 
   const SolverSettings& solver = spec.solver;

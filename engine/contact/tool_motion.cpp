@@ -16,10 +16,11 @@ double smoothstep(double u) {
 
 }  // namespace
 
-ToolMotion::ToolMotion(const MotionSpec& spec) : spec_(spec) {
+StrokeMotion::StrokeMotion(const MotionSpec& spec) : spec_(spec) {
   BACKSIM_ASSERT(!spec_.path.empty(), "a motion needs at least one path point");
   BACKSIM_ASSERT(spec_.repetitions >= 1, "a motion is made at least once");
   BACKSIM_ASSERT(spec_.repetitions == 1 || released(), "repeated strokes need a release");
+  BACKSIM_ASSERT(spec_.press_time > 0 && spec_.speed > 0, "press time and speed are positive");
   cumulative_length_.assign(spec_.path.size(), 0.0);
   for (std::size_t i = 1; i < spec_.path.size(); ++i) {
     const Eigen::Vector2d a(spec_.path[i - 1][0], spec_.path[i - 1][1]);
@@ -32,18 +33,18 @@ ToolMotion::ToolMotion(const MotionSpec& spec) : spec_(spec) {
   period_ = glide_end_ + spec_.release_time + path_length_ / spec_.speed;
 }
 
-double ToolMotion::end_time() const {
+double StrokeMotion::end_time() const {
   return spec_.start_time + (released() ? spec_.repetitions * period_ : glide_end_);
 }
 
-double ToolMotion::phase(double t) const {
+double StrokeMotion::phase(double t) const {
   t -= spec_.start_time;
   if (!released()) return t;
   const double cycle = std::clamp(std::floor(t / period_), 0.0, static_cast<double>(spec_.repetitions - 1));
   return t - cycle * period_;
 }
 
-Eigen::Vector2d ToolMotion::point_at_length(double s) const {
+Eigen::Vector2d StrokeMotion::point_at_length(double s) const {
   const auto point = [this](std::size_t i) { return Eigen::Vector2d(spec_.path[i][0], spec_.path[i][1]); };
   if (path_length_ == 0.0) return point(0);
   s = std::clamp(s, 0.0, path_length_);
@@ -56,7 +57,7 @@ Eigen::Vector2d ToolMotion::point_at_length(double s) const {
   return (1.0 - u) * point(i - 1) + u * point(i);
 }
 
-Eigen::Vector2d ToolMotion::surface_point(double t) const {
+Eigen::Vector2d StrokeMotion::surface_point(double t) const {
   const double ph = phase(t);
   if (ph <= glide_start_) return point_at_length(0.0);
   if (ph <= glide_end_ || !released()) return point_at_length((ph - glide_start_) * spec_.speed);
@@ -66,14 +67,14 @@ Eigen::Vector2d ToolMotion::surface_point(double t) const {
   return point_at_length(path_length_ - (ph - return_start) * spec_.speed);
 }
 
-double ToolMotion::press_fraction(double ph) const { return smoothstep(ph / spec_.press_time); }
+double StrokeMotion::press_fraction(double ph) const { return smoothstep(ph / spec_.press_time); }
 
-double ToolMotion::release_fraction(double ph) const {
+double StrokeMotion::release_fraction(double ph) const {
   if (!released()) return 0.0;
   return smoothstep((ph - glide_end_) / spec_.release_time);
 }
 
-double ToolMotion::depth(double t) const {
+double StrokeMotion::depth(double t) const {
   const double ph = phase(t);
   if (!released()) return spec_.press_depth * press_fraction(ph);
   // lifted -> pressed -> lifted: the cycle starts and ends at the same height
@@ -82,9 +83,67 @@ double ToolMotion::depth(double t) const {
   return pressed + (lifted - spec_.press_depth) * release_fraction(ph);
 }
 
-double ToolMotion::normal_force(double t) const {
+double StrokeMotion::normal_force(double t) const {
   const double ph = phase(t);
   return spec_.normal_force * press_fraction(ph) * (1.0 - release_fraction(ph));
+}
+
+ToolMotion::ToolMotion(const MotionSpec& first, const std::vector<MotionSpec>& following) {
+  strokes_.emplace_back(first);
+  for (const MotionSpec& m : following) strokes_.emplace_back(m);
+  double start = 0;
+  for (std::size_t k = 0; k < strokes_.size(); ++k) {
+    BACKSIM_ASSERT(k + 1 == strokes_.size() || strokes_[k].cycle_period() > 0,
+                   "a stroke followed by another is released");
+    stroke_start_.push_back(start);
+    start += strokes_[k].end_time();
+  }
+}
+
+std::pair<const StrokeMotion*, double> ToolMotion::at(double t) const {
+  std::size_t k = 0;
+  while (k + 1 < strokes_.size() && t >= stroke_start_[k + 1]) ++k;
+  return {&strokes_[k], t - stroke_start_[k]};
+}
+
+Eigen::Vector2d ToolMotion::surface_point(double t) const {
+  const auto [stroke, local] = at(t);
+  return stroke->surface_point(local);
+}
+
+double ToolMotion::depth(double t) const {
+  const auto [stroke, local] = at(t);
+  return stroke->depth(local);
+}
+
+double ToolMotion::normal_force(double t) const {
+  const auto [stroke, local] = at(t);
+  return stroke->normal_force(local);
+}
+
+bool ToolMotion::has_cycles() const {
+  for (const StrokeMotion& s : strokes_)
+    if (s.cycle_period() > 0) return true;
+  return false;
+}
+
+double ToolMotion::last_cycle_period() const { return strokes_.back().cycle_period(); }
+
+std::vector<MotionWindow> ToolMotion::windows() const {
+  std::vector<MotionWindow> out;
+  for (std::size_t k = 0; k < strokes_.size(); ++k) {
+    const StrokeMotion& s = strokes_[k];
+    const double begin = stroke_start_[k] + s.spec().start_time;
+    if (s.spec().start_time > 0) out.push_back({stroke_start_[k], s.spec().start_time, MotionWindow::kWait});
+    const double period = s.cycle_period();
+    if (period == 0) {
+      out.push_back({begin, s.end_time() - s.spec().start_time, MotionWindow::kWait});
+      continue;
+    }
+    for (int i = 0; i < s.spec().repetitions; ++i)
+      out.push_back({begin + i * period, period, static_cast<int>(k)});
+  }
+  return out;
 }
 
 }  // namespace backsim

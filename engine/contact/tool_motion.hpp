@@ -1,15 +1,17 @@
 // Where the tool is asked to be, and how hard it is asked to press, at time t.
 //
-// One stroke has the phases press (0 .. press_time: the depth or the normal force
-// ramps along a smoothstep, so velocity starts and ends at zero), hold (press_time
-// .. + hold_time) and glide (along the path polyline at constant speed).
-// Without a release (release_time = 0) the tool then rests, pressed, at the path's
-// last point. With a release, the stroke goes on with release (the tool rises along
-// a smoothstep to lift_height above the skin) and return (carried back to the
-// path's start at the glide speed, off the skin), and the whole cycle repeats
-// `repetitions` times: the motion is periodic with period cycle_period(), and a
-// cycle starts and ends with the tool lifted over the path's start. Everything
-// starts after start_time, during which the tool waits at the path's start.
+// A motion is a sequence of strokes (the first, then `following`), each made after
+// the previous one ends. One stroke has the phases wait (start_time: the tool waits
+// at the path's start, lifted if the stroke is released), press (press_time: the
+// depth or the normal force ramps along a smoothstep, so velocity starts and ends at
+// zero), hold (hold_time) and glide (along the path polyline at constant speed).
+// Without a release (release_time = 0, allowed for the last stroke only) the tool
+// then rests, pressed, at the path's last point. With a release, the stroke goes on
+// with release (the tool rises along a smoothstep to lift_height above the skin) and
+// return (carried back to the path's start at the glide speed, off the skin), and the
+// cycle repeats `repetitions` times: periodic, each cycle starting and ending with the
+// tool lifted over the path's start. Between two strokes the lifted tool moves from
+// the end of one to the start of the next within a step.
 #pragma once
 
 #include "engine/core/types.hpp"
@@ -19,30 +21,25 @@
 
 namespace backsim {
 
-class ToolMotion {
+// One stroke of a motion, in its own time (0 = the stroke's start).
+class StrokeMotion {
  public:
-  explicit ToolMotion(const MotionSpec& spec);
+  explicit StrokeMotion(const MotionSpec& spec);
 
-  // (x, y) of the tool's reference point over the surface, m.
   Eigen::Vector2d surface_point(double t) const;
-  // Kinematic control: prescribed depth of the tool's lowest point below z = 0, m
-  // (negative: above the skin).
   double depth(double t) const;
-  // Force control: target normal force, N.
   double normal_force(double t) const;
-  // Time at which the motion ends: the last glide's end, or the last return's.
+  // Time at which the stroke ends: the last glide's end, or the last return's.
   double end_time() const;
-  // Repeated strokes: the length of one cycle, s; 0 when the motion does not repeat.
+  // The length of one cycle, s; 0 when the stroke is not released.
   double cycle_period() const { return released() ? period_ : 0.0; }
-  double start_time() const { return spec_.start_time; }
-  int cycle_count() const { return spec_.repetitions; }
   double path_length() const { return path_length_; }
   const MotionSpec& spec() const { return spec_; }
 
  private:
   bool released() const { return spec_.release_time > 0; }
-  // Time within the current cycle (the last cycle's time goes on past its end;
-  // negative before start_time).
+  // Time within the current cycle (negative while waiting; the last cycle's time goes
+  // on past its end).
   double phase(double t) const;
   double press_fraction(double phase) const;
   double release_fraction(double phase) const;
@@ -54,6 +51,50 @@ class ToolMotion {
   double glide_start_ = 0;  // phase at which the glide starts
   double glide_end_ = 0;    // phase at which the glide reaches the last point
   double period_ = 0;       // press + hold + glide + release + return
+};
+
+// A stretch of the motion's time line, for runners that treat repeated strokes
+// cycle by cycle (engine/sim/cycle_jump.hpp).
+struct MotionWindow {
+  static constexpr int kWait = -1;  // waiting or an unreleased stroke: no cycle structure
+  double start = 0;                 // s
+  double length = 0;                // s
+  int stroke = kWait;               // index of the stroke whose cycle this is
+};
+
+class ToolMotion {
+ public:
+  explicit ToolMotion(const MotionSpec& first, const std::vector<MotionSpec>& following = {});
+
+  // (x, y) of the tool's reference point over the surface, m.
+  Eigen::Vector2d surface_point(double t) const;
+  // Kinematic control: prescribed depth of the tool's lowest point below z = 0, m
+  // (negative: above the skin).
+  double depth(double t) const;
+  // Force control: target normal force, N.
+  double normal_force(double t) const;
+  // Time at which the last stroke ends.
+  double end_time() const { return stroke_start_.back() + strokes_.back().end_time(); }
+  // When the first stroke's first press begins (after its wait).
+  double start_time() const { return strokes_.front().spec().start_time; }
+  // Whether any stroke repeats in cycles (a released stroke).
+  bool has_cycles() const;
+  // The time line up to end_time(): each stroke's wait, then each of its cycles (an
+  // unreleased stroke is one kWait window from its press to its end).
+  std::vector<MotionWindow> windows() const;
+  // The last stroke's cycle period (rest after the motion is cut into windows of
+  // this length); 0 if it is not released (the tool rests pressed).
+  double last_cycle_period() const;
+  // The first stroke's spec: control mode and force-control limits hold for all.
+  const MotionSpec& spec() const { return strokes_.front().spec(); }
+  std::size_t stroke_count() const { return strokes_.size(); }
+
+ private:
+  // The stroke active at time t and its own time.
+  std::pair<const StrokeMotion*, double> at(double t) const;
+
+  std::vector<StrokeMotion> strokes_;
+  std::vector<double> stroke_start_;  // [stroke] s
 };
 
 }  // namespace backsim

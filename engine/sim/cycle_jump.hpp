@@ -22,10 +22,11 @@
 // viscous overstress against the shear modulus mu of the element's matrix. A jump
 // stops before the change predicted from the last replayed cycle would cross it.
 //
-// Rules: a cycle is the motion's period (ToolMotion::cycle_period); the time after
-// the last stroke is cut into rest cycles of the same length. A jump replays only
-// cycles of the kind just resolved (stroke or rest), and the run's last cycle is
-// always resolved. Tool work and stimulus dose accumulate per replayed cycle.
+// Rules: the time line is cut into windows (ToolMotion::windows): waits, solved step
+// by step, and the cycles of each released stroke; the time after the motion is cut
+// into rest cycles of the last stroke's period. A jump replays only cycles of the
+// stroke just solved (or rest after rest), and the run's last window is always
+// solved. Tool work and stimulus dose accumulate per replayed cycle.
 // Frames are written at resolved steps and at the end of each jump.
 #pragma once
 

@@ -27,6 +27,7 @@ ModelInputs block_model_inputs(const SimulationSpec& spec) {
   }
   in.tool = spec.tool;
   in.motion = spec.motion;
+  in.following = spec.following;
   in.solver = spec.solver;
   in.output = spec.output;
   return in;
@@ -250,7 +251,7 @@ Model build_model(ModelInputs in) {
   // tool and motion
   m.tool_spec = in.tool;
   m.tool = ToolGeometry::from_spec(in.tool);
-  m.motion = ToolMotion(in.motion);
+  m.motion = ToolMotion(in.motion, in.following);
   m.solver = in.solver;
   m.output = in.output;
   m.duration = in.solver.duration > 0 ? in.solver.duration : m.motion.end_time();

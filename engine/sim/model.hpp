@@ -35,6 +35,7 @@ struct ModelInputs {
   std::vector<VascularParams> region_vascular;  // [region] vascular compartment; empty: no circulation
   ToolSpec tool;
   MotionSpec motion;
+  std::vector<MotionSpec> following;            // strokes after `motion` (ToolMotion)
   SolverSettings solver;
   OutputSettings output;
 };

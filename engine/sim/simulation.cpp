@@ -75,68 +75,75 @@ struct Runner {
     }
   }
 
-  // Repeated strokes with cycle jumps (cycle_jump.hpp): each cycle is cut into
-  // whole steps of about solver.time_step, so that every cycle is sampled alike.
-  // The wait before the first stroke is solved step by step.
-  void run_cycles(double period) {
-    const double dt = m.solver.time_step;
-    const double offset = std::min(m.motion.start_time(), m.duration);
-    if (offset > 0) {
-      const auto wait_steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(offset / dt - 1e-9)));
-      const double h_wait = offset / static_cast<double>(wait_steps);
-      for (std::int64_t k = 1; k <= wait_steps; ++k) {
-        if (observer.stop_requested()) {
-          summary.stopped_early = true;
-          return;
-        }
-        advance_to(k == wait_steps ? offset : static_cast<double>(k) * h_wait, offset == m.duration && k == wait_steps);
+  // Solves the steps of a window of the time line, cut into whole steps of about
+  // solver.time_step (so that every cycle of a stroke is sampled alike).
+  // Returns false when the observer asked to stop.
+  bool solve_window(const MotionWindow& win, bool last) {
+    const auto steps = std::max<std::int64_t>(1, std::llround(win.length / m.solver.time_step));
+    const double h = win.length / static_cast<double>(steps);
+    const double end = win.start + win.length;
+    for (std::int64_t k = 1; k <= steps; ++k) {
+      if (observer.stop_requested()) {
+        summary.stopped_early = true;
+        return false;
       }
+      advance_to(k == steps ? end : win.start + static_cast<double>(k) * h, last && k == steps);
     }
-    const auto steps_per_cycle = std::max<std::int64_t>(1, std::llround(period / dt));
-    const double h = period / static_cast<double>(steps_per_cycle);
-    const auto cycles = static_cast<std::int64_t>(std::ceil((m.duration - offset) / period - 1e-9));
-    const auto strokes = static_cast<std::int64_t>(m.motion.cycle_count());
+    return true;
+  }
+
+  // Repeated strokes with cycle jumps (cycle_jump.hpp): the motion's time line cut
+  // into windows (waits, stroke cycles, then rest cycles of the last stroke's period),
+  // each cycle solved in full or replayed.
+  void run_cycles() {
+    std::vector<MotionWindow> windows;
+    for (const MotionWindow& win : m.motion.windows())
+      if (win.start < m.duration) windows.push_back(win);
+    constexpr int kRest = -2;
+    const double rest = m.motion.last_cycle_period();
+    double t = m.motion.end_time();
+    while (t < m.duration) {
+      windows.push_back({t, rest > 0 ? rest : m.duration - t, rest > 0 ? kRest : MotionWindow::kWait});
+      t += windows.back().length;
+    }
+    if (!windows.empty()) windows.back().length = m.duration - windows.back().start;  // the last may be cut
+
     CycleRecord record;
     SlowStateSnapshot resolved = make_slow_state_snapshot(m);
     SlowStateSnapshot before = make_slow_state_snapshot(m);
-    std::int64_t c = 0;
-    while (c < cycles) {
-      // resolve cycle c in full, keeping its forcing
-      const double start = offset + static_cast<double>(c) * period;
-      const double end = std::min(start + period, m.duration);
+    const std::size_t last = windows.size() - 1;
+    std::size_t i = 0;
+    while (i < windows.size()) {
+      const MotionWindow& win = windows[i];
+      if (win.stroke == MotionWindow::kWait) {
+        if (!solve_window(win, i == last)) return;
+        ++i;
+        continue;
+      }
+      // solve the cycle in full, keeping its forcing
       record.clear(state);
       take_snapshot(m, state, before);
       recording = &record;
-      for (std::int64_t k = 1;; ++k) {
-        if (observer.stop_requested()) {
-          summary.stopped_early = true;
-          recording = nullptr;
-          return;
-        }
-        const double t_next = std::min(start + static_cast<double>(k) * h, end);
-        const bool cycle_end = k == steps_per_cycle || t_next >= end;
-        advance_to(cycle_end ? end : t_next, cycle_end && c + 1 == cycles);
-        if (cycle_end) break;
-      }
+      const bool completed = solve_window(win, i == last);
       recording = nullptr;
+      if (!completed) return;
       record.finish(state);
-      ++c;
+      ++i;
       summary.resolved_cycles += 1;
 
-      // jump: replay the record over the following cycles of the same kind (stroke
-      // or rest), never over the last cycle, while the predicted change stays small
-      const std::int64_t jumpable_end = (c - 1 < strokes) ? std::min(strokes, cycles - 1) : cycles - 1;
+      // jump: replay the record over the following cycles of the same stroke (or rest),
+      // never over the run's last window, while the predicted change stays small
       double cycle_change = slow_state_change(m, before, state);
       take_snapshot(m, state, resolved);
       double change = 0;
       std::int64_t jumped = 0;
-      while (c < jumpable_end && jumped < m.solver.max_jumped_cycles &&
-             change + cycle_change <= m.solver.cycle_jump_tolerance) {
+      while (i < last && windows[i].stroke == win.stroke && windows[i].length == win.length &&
+             jumped < m.solver.max_jumped_cycles && change + cycle_change <= m.solver.cycle_jump_tolerance) {
         take_snapshot(m, state, before);
         record.replay(m, state, w);
-        ++c;
+        state.time = windows[i].start + windows[i].length;  // exact
+        ++i;
         ++jumped;
-        state.time = offset + static_cast<double>(c) * period;  // exact
         cycle_change = slow_state_change(m, before, state);
         change = slow_state_change(m, resolved, state);
       }
@@ -156,9 +163,8 @@ SimulationSummary run_simulation(const Model& model, State& state, Scratch& scra
   Runner r{model, state, scratch, observer, {}};
   observer.on_frame(model, state);
   r.summary.frames = 1;
-  const double period = model.motion.cycle_period();
-  if (model.solver.cycle_jump && period > 0) {
-    r.run_cycles(period);
+  if (model.solver.cycle_jump && model.motion.has_cycles() && model.duration > 0) {
+    r.run_cycles();
   } else {
     r.run_steps();
   }

@@ -156,6 +156,7 @@ struct SimulationSpec {
   BoundarySpec boundary;
   ToolSpec tool;
   MotionSpec motion;
+  std::vector<MotionSpec> following;  // strokes made after `motion`, in order ([[motion.then]])
   SolverSettings solver;
   OutputSettings output;
   PhysiologySettings physiology;

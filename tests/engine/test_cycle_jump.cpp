@@ -29,8 +29,23 @@ MotionSpec repeated_stroke() {
   return m;
 }
 
+// A kneading-like stroke: short, slow, deeper, made in place.
+MotionSpec kneading_stroke() {
+  MotionSpec m = repeated_stroke();
+  m.path = {{0.0, 0.0}, {0.004, 0.0}};
+  m.press_depth = 0.003;
+  m.press_time = 0.3;
+  m.hold_time = 0.1;
+  m.speed = 0.02;
+  m.release_time = 0.3;
+  m.start_time = 0.5;
+  m.repetitions = 10;  // cycles of 1.1 s
+  return m;
+}
+
 // The small block with fibres, resting tone, a slow tone law, viscous memory and
-// blood: every slow process a jump replays. 30 strokes of 1 s, then 10 s of rest.
+// blood: every slow process a jump replays. 30 gliding strokes of 1.05 s, 10
+// kneading strokes of 1.1 s, then 8.5 s of rest.
 ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
   SimulationSpec spec = test::small_block_spec();
   spec.material.max_active_stress = 300e3;
@@ -38,9 +53,10 @@ ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
   spec.material.fibre_exponent = 6.6;
   spec.material.prony[0] = PronyTerm{0.3, 5.0};
   spec.motion = repeated_stroke();
+  spec.following = {kneading_stroke()};
   spec.solver.gravity = Vec3::Zero();
   spec.solver.time_step = 0.05;
-  spec.solver.duration = 40.25;
+  spec.solver.duration = 51.75;
   spec.solver.cycle_jump = jump;
   spec.solver.cycle_jump_tolerance = tolerance;
   spec.output.interval = 0.25;
@@ -80,7 +96,7 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
 
 TEST_CASE("repeated strokes: press, glide, release, return, periodic", "[contact][motion]") {
   const MotionSpec spec = repeated_stroke();
-  const ToolMotion motion(spec);
+  const StrokeMotion motion(spec);
   const double period = 0.1 + 0.05 + 0.4 + 0.1 + 0.4;
   REQUIRE(motion.cycle_period() == Approx(period).epsilon(1e-14));
   CHECK(motion.end_time() == Approx(0.25 + 30 * period).epsilon(1e-14));
@@ -104,10 +120,38 @@ TEST_CASE("repeated strokes: press, glide, release, return, periodic", "[contact
   once.release_time = 0;
   once.repetitions = 1;
   once.start_time = 0;
-  const ToolMotion single(once);
+  const StrokeMotion single(once);
   CHECK(single.cycle_period() == 0.0);
   CHECK(single.depth(100.0) == 0.002);
   CHECK(single.surface_point(100.0).x() == 0.01);
+}
+
+TEST_CASE("a motion of two strokes: each waits, then cycles, one after the other", "[contact][motion]") {
+  const MotionSpec glide = repeated_stroke();
+  const MotionSpec knead = kneading_stroke();
+  const ToolMotion motion(glide, {knead});
+  const double glide_period = 1.05, knead_period = 1.1;
+  const double knead_start = 0.25 + 30 * glide_period;  // the second stroke's wait begins
+  CHECK(motion.end_time() == Approx(knead_start + 0.5 + 10 * knead_period).epsilon(1e-14));
+  CHECK(motion.last_cycle_period() == Approx(knead_period).epsilon(1e-14));
+  const std::vector<MotionWindow> windows = motion.windows();
+  REQUIRE(windows.size() == 1 + 30 + 1 + 10);
+  CHECK(windows[0].stroke == MotionWindow::kWait);
+  CHECK(windows[1].stroke == 0);
+  CHECK(windows[30].start == Approx(0.25 + 29 * glide_period).epsilon(1e-14));
+  CHECK(windows[31].stroke == MotionWindow::kWait);
+  CHECK(windows[31].start == Approx(knead_start).epsilon(1e-14));
+  CHECK(windows[32].stroke == 1);
+  CHECK(windows[32].length == Approx(knead_period).epsilon(1e-14));
+  for (std::size_t i = 1; i < windows.size(); ++i)  // contiguous
+    CHECK(windows[i].start == Approx(windows[i - 1].start + windows[i - 1].length).epsilon(1e-13));
+  // the first stroke glides from -1 cm, the second kneads at 0..4 mm, lifted in between
+  CHECK(motion.surface_point(0.25 + 0.15 + 0.2).x() == Approx(0.0).margin(1e-15));
+  CHECK(motion.depth(knead_start + 0.25) == -0.003);
+  CHECK(motion.surface_point(knead_start + 0.25).x() == 0.0);
+  CHECK(motion.depth(knead_start + 0.5 + 0.3) == Approx(0.003));
+  CHECK(motion.surface_point(knead_start + 0.5 + 0.4 + 0.1).x() == Approx(0.002));
+  CHECK(motion.depth(1000.0) == -0.003);
 }
 
 TEST_CASE("cycle jumps follow the fully solved run of repeated strokes", "[physiology][cycle_jump]") {

@@ -8,6 +8,21 @@
 
 namespace backsim::test {
 
+inline void require_same_stroke(const MotionSpec& a, const MotionSpec& b) {
+  CHECK(a.control == b.control);
+  CHECK(a.path == b.path);
+  CHECK(a.press_depth == b.press_depth);
+  CHECK(a.normal_force == b.normal_force);
+  CHECK(a.max_depth == b.max_depth);
+  CHECK(a.press_time == b.press_time);
+  CHECK(a.hold_time == b.hold_time);
+  CHECK(a.speed == b.speed);
+  CHECK(a.start_time == b.start_time);
+  CHECK(a.release_time == b.release_time);
+  CHECK(a.lift_height == b.lift_height);
+  CHECK(a.repetitions == b.repetitions);
+}
+
 inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) {
   CHECK(a.geometry.size == b.geometry.size);
   CHECK(a.geometry.cells == b.geometry.cells);
@@ -26,18 +41,9 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.tool.friction == b.tool.friction);
   CHECK(a.tool.mass == b.tool.mass);
   CHECK(a.tool.damping == b.tool.damping);
-  CHECK(a.motion.control == b.motion.control);
-  CHECK(a.motion.path == b.motion.path);
-  CHECK(a.motion.press_depth == b.motion.press_depth);
-  CHECK(a.motion.normal_force == b.motion.normal_force);
-  CHECK(a.motion.max_depth == b.motion.max_depth);
-  CHECK(a.motion.press_time == b.motion.press_time);
-  CHECK(a.motion.hold_time == b.motion.hold_time);
-  CHECK(a.motion.speed == b.motion.speed);
-  CHECK(a.motion.start_time == b.motion.start_time);
-  CHECK(a.motion.release_time == b.motion.release_time);
-  CHECK(a.motion.lift_height == b.motion.lift_height);
-  CHECK(a.motion.repetitions == b.motion.repetitions);
+  require_same_stroke(a.motion, b.motion);
+  REQUIRE(a.following.size() == b.following.size());
+  for (std::size_t i = 0; i < a.following.size(); ++i) require_same_stroke(a.following[i], b.following[i]);
   CHECK(a.solver.integration == b.solver.integration);
   CHECK(a.solver.time_step == b.solver.time_step);
   CHECK(a.solver.duration == b.solver.duration);

@@ -154,3 +154,24 @@ TEST_CASE("repeated strokes with cycle jumps survive write -> parse exactly", "[
   spec.solver.cycle_jump = true;
   test::require_same_spec(round_trip(spec), spec);
 }
+
+TEST_CASE("a motion of several strokes survives write -> parse exactly", "[scenarios]") {
+  SimulationSpec spec = non_default_box_spec();
+  spec.motion.control = ToolControl::kinematic;
+  spec.motion.press_depth = 0.0123;
+  spec.motion.normal_force = SimulationSpec{}.motion.normal_force;
+  spec.motion.max_depth = SimulationSpec{}.motion.max_depth;
+  spec.motion.release_time = 0.35;
+  spec.motion.repetitions = 3;
+  MotionSpec knead = spec.motion;
+  knead.path = {{0.01, 0.02}, {0.015, 0.02}};
+  knead.press_depth = 0.004;
+  knead.lift_height = 0.005;
+  knead.repetitions = 7;
+  MotionSpec last = knead;  // unreleased: rests pressed at its end
+  last.release_time = 0;
+  last.repetitions = 1;
+  last.lift_height = knead.lift_height;  // inherited, not written
+  spec.following = {knead, last};
+  test::require_same_spec(round_trip(spec), spec);
+}
