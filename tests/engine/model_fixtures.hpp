@@ -31,6 +31,24 @@ inline SimulationSpec small_block_spec() {
   return s;
 }
 
+// The small block as a muscle: active fibres (sigma_max 300 kPa) and Blemker's
+// passive fibre; muscle_block_inputs lays the fibres along x (the glide's
+// direction) and gives every tet the resting tone 0.05.
+inline SimulationSpec muscle_block_spec() {
+  SimulationSpec s = small_block_spec();
+  s.material.max_active_stress = 300e3;
+  s.material.fibre_scale = 15e3;
+  s.material.fibre_exponent = 6.6;
+  return s;
+}
+
+inline ModelInputs muscle_block_inputs(const SimulationSpec& spec) {
+  ModelInputs in = block_model_inputs(spec);
+  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
+  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  return in;
+}
+
 // Records every step and frame.
 struct RecordingObserver : SimulationObserver {
   std::vector<StepStats> steps;

@@ -47,10 +47,7 @@ MotionSpec kneading_stroke() {
 // blood: every slow process a jump replays. 30 gliding strokes of 1.05 s, 10
 // kneading strokes of 1.1 s, then 8.5 s of rest.
 ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
-  SimulationSpec spec = test::small_block_spec();
-  spec.material.max_active_stress = 300e3;
-  spec.material.fibre_scale = 15e3;
-  spec.material.fibre_exponent = 6.6;
+  SimulationSpec spec = test::muscle_block_spec();
   spec.material.prony[0] = PronyTerm{0.3, 5.0};
   spec.motion = repeated_stroke();
   spec.following = {kneading_stroke()};
@@ -60,9 +57,7 @@ ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
   spec.solver.cycle_jump = jump;
   spec.solver.cycle_jump_tolerance = tolerance;
   spec.output.interval = 0.25;
-  ModelInputs in = block_model_inputs(spec);
-  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
-  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  ModelInputs in = test::muscle_block_inputs(spec);
   ToneParams law;
   law.relaxation_rate = 0.1;  // about 1 % of tone per stroke: jumps of several strokes
   law.half_stimulus = 1e4;

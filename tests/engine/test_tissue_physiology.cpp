@@ -92,14 +92,9 @@ namespace {
 // The small block with fibres along x, a resting tone and a tone law that responds
 // within the short run.
 ModelInputs toned_block() {
-  SimulationSpec spec = test::small_block_spec();
-  spec.material.max_active_stress = 300e3;
-  spec.material.fibre_scale = 15e3;
-  spec.material.fibre_exponent = 6.6;
+  SimulationSpec spec = test::muscle_block_spec();
   spec.motion.path = {{-0.01, 0.0}, {0.01, 0.0}};
-  ModelInputs in = block_model_inputs(spec);
-  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
-  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  ModelInputs in = test::muscle_block_inputs(spec);
   ToneParams law;
   law.relaxation_rate = 20;  // fast, so that a 0.6 s stroke shows it, and far from
   law.half_stimulus = 1e4;   // saturation (s ~ D / D50), so that the response stays local
@@ -171,10 +166,7 @@ namespace {
 // Region tension relief (%) and peak element pressure (Pa) after `strokes` strokes
 // pressed `depth` into the toned block.
 std::pair<double, double> stroke_relief(double depth, int strokes, const ToneParams& law) {
-  SimulationSpec spec = test::small_block_spec();
-  spec.material.max_active_stress = 300e3;
-  spec.material.fibre_scale = 15e3;
-  spec.material.fibre_exponent = 6.6;
+  SimulationSpec spec = test::muscle_block_spec();
   spec.motion.path = {{-0.01, 0.0}, {0.01, 0.0}};
   spec.material.youngs_modulus = 60e3;  // firm enough that the deeper presses pass p_pain = 30 kPa
   spec.motion.press_depth = depth;
@@ -182,9 +174,7 @@ std::pair<double, double> stroke_relief(double depth, int strokes, const TonePar
   spec.motion.lift_height = 0.002;
   spec.motion.repetitions = strokes;
   spec.solver.gravity = Vec3::Zero();
-  ModelInputs in = block_model_inputs(spec);
-  in.mesh.fibre.assign(in.mesh.tet_count(), Vec3::UnitX());
-  in.rest_activation.assign(in.mesh.tet_count(), 0.05);
+  ModelInputs in = test::muscle_block_inputs(spec);
   in.region_tone = {law};
   const Model model = build_model(in);
   State state = initial_state(model);
