@@ -8,6 +8,7 @@
 // CG iterations per Newton iteration, peak resident memory of the process; for each
 // preconditioner asked for (--preconditioners), with the Cholesky factor's size
 // (3x3 blocks of L), its factorizations and their mean time.
+#include "bench/session_bench.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/simulation.hpp"
@@ -136,7 +137,34 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "Thread counts");
   app.add_option("--preconditioners", preconditioners, "Preconditioners: block_jacobi, cholesky")
       ->check(CLI::IsMember({"block_jacobi", "cholesky"}));
+  std::vector<std::string> sessions;
+  bool session_reference = false;
+  app.add_option("--sessions", sessions,
+                 "Scenario files to time as whole sessions with cycle jumps (instead of the block problem)")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--session-reference", session_reference,
+               "Also run each session with every step solved, and report the largest metric difference");
   CLI11_PARSE(app, argc, argv);
+
+  if (!sessions.empty()) {
+    const std::filesystem::path dir = std::filesystem::path(results_dir) / machine;
+    std::filesystem::create_directories(dir);
+    const int t = threads.empty() ? max_threads() : threads.back();
+    const std::string table = bench::run_sessions(sessions, session_reference, t, dir, [](const std::string& text) {
+      fmt::print("{}", text);
+      std::fflush(stdout);
+    });
+    std::ofstream md(dir / "sessions.md");
+    md << "# backsim-bench: whole sessions on " << machine << "\n\n"
+       << "- CPU: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads\n"
+       << "- build: " << BACKSIM_BUILD_FLAGS << "\n"
+       << "- each scenario as written (solver, time step, preconditioner), with solver.cycle_jump on, and off for the "
+          "reference; the difference is the largest relative difference of any region's end-of-session tone, "
+          "shear modulus, perfusion index or flushed volume (docs/engine.md, Cycle jumps)\n\n"
+       << table;
+    fmt::print("\nwrote {} and sessions.md\n", (dir / "sessions.csv").string());
+    return 0;
+  }
 
   const std::vector<Size> known{{"5k", {20, 15, 3}}, {"20k", {28, 20, 6}}, {"80k", {44, 33, 9}}};
   std::vector<Row> rows;
