@@ -134,6 +134,22 @@ Eigen::VectorXd dense_ldlt_pivots(Eigen::MatrixXd a) {
   return d;
 }
 
+// CG on the dense matrix, preconditioned by the factor f, to a relative residual of 1e-10.
+template <class Factor>
+PcgResult pcg_with_factor(const Eigen::MatrixXd& dense, Factor& f, const Eigen::VectorXd& b, Eigen::VectorXd& x) {
+  PcgScratch scratch;
+  scratch.resize(b.size());
+  x.setZero(b.size());
+  PcgSettings settings;
+  settings.relative_tolerance = 1e-10;
+  return pcg(
+      [&](std::span<const double> in, std::span<double> out) {
+        Eigen::Map<Eigen::VectorXd>(out.data(), out.size()) = dense * Eigen::Map<const Eigen::VectorXd>(in.data(), in.size());
+      },
+      [&](std::span<const double> in, std::span<double> out) { f.solve(in, out); },
+      std::span<const double>(b.data(), b.size()), std::span<double>(x.data(), x.size()), scratch, settings);
+}
+
 }  // namespace
 
 TEST_CASE("sparse LDL^T solves SPD block systems to round-off", "[ldlt]") {
@@ -179,18 +195,8 @@ TEST_CASE("a factor stored in single precision is a near-exact preconditioner", 
   const Eigen::VectorXd b = random_vector(3 * a.rows(), rng);
   // L rounded to float (relative 6e-8 per entry) on a matrix of condition ~1e5
   CHECK((b - a.multiply(solve(f, b))).norm() <= 1e-3 * b.norm());
-  const Eigen::MatrixXd dense = a.dense();
-  PcgScratch scratch;
-  scratch.resize(3 * a.rows());
-  Eigen::VectorXd x(3 * a.rows());
-  PcgSettings settings;
-  settings.relative_tolerance = 1e-10;
-  const PcgResult r = pcg(
-      [&](std::span<const double> in, std::span<double> out) {
-        Eigen::Map<Eigen::VectorXd>(out.data(), out.size()) = dense * Eigen::Map<const Eigen::VectorXd>(in.data(), in.size());
-      },
-      [&](std::span<const double> in, std::span<double> out) { f.solve(in, out); },
-      std::span<const double>(b.data(), b.size()), std::span<double>(x.data(), x.size()), scratch, settings);
+  Eigen::VectorXd x;
+  const PcgResult r = pcg_with_factor(a.dense(), f, b, x);
   CHECK(r.converged);
   CHECK(r.iterations <= 4);
 }
@@ -297,17 +303,8 @@ TEST_CASE("a semi-definite matrix gets its zero pivots shifted and still precond
     for (Index i = 0; i < n; ++i) b[3 * i + c] -= mean;
   }
   const Eigen::MatrixXd dense = a.dense();
-  PcgScratch scratch;
-  scratch.resize(3 * n);
-  Eigen::VectorXd x(3 * n);
-  PcgSettings settings;
-  settings.relative_tolerance = 1e-10;
-  const PcgResult r = pcg(
-      [&](std::span<const double> in, std::span<double> out) {
-        Eigen::Map<Eigen::VectorXd>(out.data(), out.size()) = dense * Eigen::Map<const Eigen::VectorXd>(in.data(), in.size());
-      },
-      [&](std::span<const double> in, std::span<double> out) { f.solve(in, out); },
-      std::span<const double>(b.data(), b.size()), std::span<double>(x.data(), x.size()), scratch, settings);
+  Eigen::VectorXd x;
+  const PcgResult r = pcg_with_factor(dense, f, b, x);
   CHECK(r.converged);
   CHECK(r.iterations <= 5);
   CHECK((b - dense * x).norm() <= 1e-9 * b.norm());
