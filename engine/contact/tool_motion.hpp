@@ -33,7 +33,6 @@ class StrokeMotion {
   double end_time() const;
   // The length of one cycle, s; 0 when the stroke is not released.
   double cycle_period() const { return released() ? period_ : 0.0; }
-  double path_length() const { return path_length_; }
   const MotionSpec& spec() const { return spec_; }
 
  private:
@@ -87,7 +86,6 @@ class ToolMotion {
   double last_cycle_period() const;
   // The first stroke's spec: control mode and force-control limits hold for all.
   const MotionSpec& spec() const { return strokes_.front().spec(); }
-  std::size_t stroke_count() const { return strokes_.size(); }
 
  private:
   // The stroke active at time t and its own time.

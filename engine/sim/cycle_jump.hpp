@@ -2,10 +2,10 @@
 //
 // A session repeats one stroke many times. The mechanics of a stroke takes tens of
 // steps to resolve, but the slow state it drives (tone, viscous memory, blood
-// volume) changes by a fraction of a percent per stroke. A cycle-jump method
-// (Lemaitre & Doghri 1994; Van Paepegem et al. 2001, Int J Fatigue 23:735;
-// Cojocaru & Karlsson 2006, Int J Fatigue 28:227) resolves one cycle in full and
-// then advances the slow variables across the cycles whose mechanics would repeat.
+// volume) changes by a fraction of a percent per stroke. A cycle-jump method (from
+// fatigue and ratcheting analysis, e.g. Cojocaru & Karlsson 2006, Int J Fatigue 28)
+// resolves one cycle in full and then advances the slow variables across the cycles
+// whose mechanics would repeat.
 //
 // Our variant: while resolving a cycle we keep the forcing of every step (the part of
 // the solution that drives the slow processes: stimulus, pressure, viscous drive,
@@ -56,8 +56,6 @@ class CycleRecord {
   void finish(const State& state);
   // Advances `state` by one cycle of the record: slow processes, time, tool work.
   void replay(const Model& model, State& state, Scratch& w) const;
-  double duration() const { return duration_; }
-  bool empty() const { return used_ == 0; }
 
  private:
   std::vector<TissueForcing> steps_;  // grows to the longest cycle, then reused

@@ -156,7 +156,6 @@ TEST_CASE("cycle jumps follow the fully solved run of repeated strokes", "[physi
                  << jumped.summary.resolved_cycles << " cycles solved, " << jumped.summary.jumped_cycles
                  << " replayed)");
   REQUIRE(jumped.summary.jumped_cycles > 10);
-  WARN("cycles solved " << jumped.summary.resolved_cycles << ", replayed " << jumped.summary.jumped_cycles);
   CHECK(jumped.state.time == full.state.time);
 
   // the slow state after 30 strokes and 10 s of rest, against what the strokes did

@@ -81,7 +81,6 @@ TEST_CASE("2 x 6 minutes of effleurage and petrissage: skin perfusion far up, mu
   // 3x is far outside the scatter of a resting skin signal)
   INFO("skin perfusion under the probe at the end: " << recorder.probe_perfusion.back());
   CHECK(recorder.probe_perfusion.back() > 3.0);
-  CHECK(recorder.probe_perfusion.front() == Approx(1.0).margin(1e-12));  // baseline is exact
 
   // muscles: arterial inflow of every muscle under and beside the stroke within 10 % of
   // baseline at every frame, compression and release included

@@ -3,7 +3,7 @@
 // Eriksson Crommert 2015, 7 minutes of moderate massage lower the massaged
 // muscle's shear modulus by 5.2 % (the band: +/- 2 points), and 3 minutes
 // later it is within 1 % of its baseline. The run uses cycle jumps; their error on
-// these metrics is below 0.1 % (docs/engine.md), far inside the band.
+// this scenario's region metrics is 0.32 % at most (docs/engine.md), far inside the band.
 #include "engine/sim/simulation.hpp"
 #include "engine/sim/tissue_metrics.hpp"
 #include "scenarios/model_inputs.hpp"
