@@ -31,8 +31,10 @@ ModelInputs scenario_model_inputs(const Scenario& scenario) {
     }
   }
   in.tool = spec.tool;
+  in.other_tools = spec.other_tools;
   in.motion = spec.motion;
   in.following = spec.following;
+  in.zones = spec.zones;
   in.solver = spec.solver;
   in.output = spec.output;
   return in;

@@ -14,6 +14,8 @@ double smoothstep(double u) {
   return u * u * (3.0 - 2.0 * u);  // zero velocity at both ends
 }
 
+constexpr double kTwoPi = 6.283185307179586;
+
 }  // namespace
 
 StrokeMotion::StrokeMotion(const MotionSpec& spec) : spec_(spec) {
@@ -57,35 +59,81 @@ Eigen::Vector2d StrokeMotion::point_at_length(double s) const {
   return (1.0 - u) * point(i - 1) + u * point(i);
 }
 
-Eigen::Vector2d StrokeMotion::surface_point(double t) const {
-  const double ph = phase(t);
-  if (ph <= glide_start_) return point_at_length(0.0);
-  if (ph <= glide_end_ || !released()) return point_at_length((ph - glide_start_) * spec_.speed);
+Eigen::Vector2d StrokeMotion::oscillation_offset(double ph) const {
+  if (spec_.oscillation == PathOscillation::none || ph <= spec_.press_time) return {0.0, 0.0};
+  const double tau = std::min(ph, glide_end_) - spec_.press_time;
+  const double angle = kTwoPi * spec_.oscillation_frequency * tau;
+  const Eigen::Vector2d a(spec_.oscillation_axis[0], spec_.oscillation_axis[1]);
+  const Eigen::Vector2d b(-a.y(), a.x());
+  // a circle through the path point (no jump when it starts), or a line centred on it
+  Eigen::Vector2d offset = spec_.oscillation == PathOscillation::circle
+                               ? Eigen::Vector2d(spec_.oscillation_amplitude * ((std::cos(angle) - 1.0) * a +
+                                                                               std::sin(angle) * b))
+                               : Eigen::Vector2d(spec_.oscillation_amplitude * std::sin(angle) * a);
+  // off the skin on the way back, the offset fades so that the next cycle starts on the path
   const double return_start = glide_end_ + spec_.release_time;
-  if (ph <= return_start) return point_at_length(path_length_);
-  // carried back along the path, off the skin
-  return point_at_length(path_length_ - (ph - return_start) * spec_.speed);
+  const double return_time = period_ - return_start;
+  if (released() && ph > return_start && return_time > 0) offset *= std::max(0.0, 1.0 - (ph - return_start) / return_time);
+  return offset;
 }
 
-double StrokeMotion::press_fraction(double ph) const { return smoothstep(ph / spec_.press_time); }
+double StrokeMotion::percussion_rise(double ph) const {
+  if (spec_.percussion_amplitude == 0.0 || ph <= spec_.press_time) return 0.0;
+  const double tau = std::min(ph, glide_end_) - spec_.press_time;
+  return 0.5 * spec_.percussion_amplitude * (1.0 - std::cos(kTwoPi * spec_.percussion_frequency * tau));
+}
+
+Eigen::Vector2d StrokeMotion::surface_point(double t) const {
+  const double ph = phase(t);
+  const Eigen::Vector2d offset = oscillation_offset(ph);
+  if (ph <= glide_start_) return point_at_length(0.0) + offset;
+  if (ph <= glide_end_ || !released()) return point_at_length((ph - glide_start_) * spec_.speed) + offset;
+  const double return_start = glide_end_ + spec_.release_time;
+  if (ph <= return_start) return point_at_length(path_length_) + offset;
+  // carried back along the path, off the skin
+  return point_at_length(path_length_ - (ph - return_start) * spec_.speed) + offset;
+}
+
+// A released force-controlled stroke ramps its force over the second half of
+// press_time (the first lowers the tool) and the first half of release_time.
+double StrokeMotion::press_fraction(double ph) const {
+  if (force_released()) return smoothstep((ph - 0.5 * spec_.press_time) / (0.5 * spec_.press_time));
+  return smoothstep(ph / spec_.press_time);
+}
 
 double StrokeMotion::release_fraction(double ph) const {
   if (!released()) return 0.0;
-  return smoothstep((ph - glide_end_) / spec_.release_time);
+  const double ramp = force_released() ? 0.5 * spec_.release_time : spec_.release_time;
+  return smoothstep((ph - glide_end_) / ramp);
 }
 
 double StrokeMotion::depth(double t) const {
   const double ph = phase(t);
-  if (!released()) return spec_.press_depth * press_fraction(ph);
+  if (!released()) return spec_.press_depth * press_fraction(ph) - percussion_rise(ph);
   // lifted -> pressed -> lifted: the cycle starts and ends at the same height
   const double lifted = -spec_.lift_height;
-  const double pressed = lifted + (spec_.press_depth - lifted) * press_fraction(ph);
+  const double pressed = lifted + (spec_.press_depth - lifted) * press_fraction(ph) - percussion_rise(ph);
   return pressed + (lifted - spec_.press_depth) * release_fraction(ph);
 }
 
 double StrokeMotion::normal_force(double t) const {
   const double ph = phase(t);
   return spec_.normal_force * press_fraction(ph) * (1.0 - release_fraction(ph));
+}
+
+DepthPlan StrokeMotion::depth_plan(double t) const {
+  if (spec_.control == ToolControl::kinematic) return {false, depth(t), 0.0};
+  if (!released()) return {true, 0.0, 0.0};
+  const double ph = phase(t);
+  const double lifted = -spec_.lift_height;
+  const double half_press = 0.5 * spec_.press_time;
+  const double half_release = 0.5 * spec_.release_time;
+  if (ph < 0.0) return {false, lifted, 0.0};  // waiting, lifted
+  if (ph < half_press) return {false, lifted * (1.0 - smoothstep(ph / half_press)), 0.0};  // lowered to the skin
+  const double let_go = glide_end_ + half_release;
+  if (ph <= let_go) return {true, 0.0, 0.0};
+  const double u = smoothstep((ph - let_go) / half_release);  // lifted from where it let go
+  return {false, lifted * u, 1.0 - u};
 }
 
 ToolMotion::ToolMotion(const MotionSpec& first, const std::vector<MotionSpec>& following) {
@@ -119,6 +167,12 @@ double ToolMotion::depth(double t) const {
 double ToolMotion::normal_force(double t) const {
   const auto [stroke, local] = at(t);
   return stroke->normal_force(local);
+}
+
+
+DepthPlan ToolMotion::depth_plan(double t) const {
+  const auto [stroke, local] = at(t);
+  return stroke->depth_plan(local);
 }
 
 bool ToolMotion::has_cycles() const {

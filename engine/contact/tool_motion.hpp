@@ -12,6 +12,17 @@
 // cycle repeats `repetitions` times: periodic, each cycle starting and ending with the
 // tool lifted over the path's start. Between two strokes the lifted tool moves from
 // the end of one to the start of the next within a step.
+//
+// Force control: the depth is solved for while the tool is pressed; a released
+// force-controlled stroke holds it where it cannot be solved for (no contact, no
+// stiffness): the first half of press_time lowers the lifted tool to the undeformed
+// surface and the second half ramps the force up; the first half of release_time
+// ramps the force down and the second half lifts the tool from the depth where it
+// let go (DepthPlan::release_weight).
+//
+// Friction strokes add an in-plane oscillation (circles or a line) and percussive
+// strokes a rise-and-strike of the depth, both from the hold's start to the glide's
+// end (MotionSpec::oscillation, percussion_*).
 #pragma once
 
 #include "engine/core/types.hpp"
@@ -21,6 +32,14 @@
 
 namespace backsim {
 
+// How the tool depth is set at a time: solved for (force control while pressed), or
+// prescribed as depth + release_weight * (the depth where the tool last let go).
+struct DepthPlan {
+  bool free = false;
+  double depth = 0;           // m
+  double release_weight = 0;  // of the release depth (a lift that starts where the tool let go)
+};
+
 // One stroke of a motion, in its own time (0 = the stroke's start).
 class StrokeMotion {
  public:
@@ -29,6 +48,7 @@ class StrokeMotion {
   Eigen::Vector2d surface_point(double t) const;
   double depth(double t) const;
   double normal_force(double t) const;
+  DepthPlan depth_plan(double t) const;
   // Time at which the stroke ends: the last glide's end, or the last return's.
   double end_time() const;
   // The length of one cycle, s; 0 when the stroke is not released.
@@ -40,9 +60,13 @@ class StrokeMotion {
   // Time within the current cycle (negative while waiting; the last cycle's time goes
   // on past its end).
   double phase(double t) const;
+  bool force_released() const { return released() && spec_.control == ToolControl::force; }
   double press_fraction(double phase) const;
   double release_fraction(double phase) const;
   Eigen::Vector2d point_at_length(double s) const;
+  // The in-plane oscillation's offset and the percussion's rise at a phase.
+  Eigen::Vector2d oscillation_offset(double phase) const;
+  double percussion_rise(double phase) const;
 
   MotionSpec spec_;
   std::vector<double> cumulative_length_;  // [path points] arc length at each point
@@ -72,6 +96,13 @@ class ToolMotion {
   double depth(double t) const;
   // Force control: target normal force, N.
   double normal_force(double t) const;
+  // Whether the depth is solved for or prescribed at t (kinematic control: always
+  // prescribed, depth(t)).
+  DepthPlan depth_plan(double t) const;
+  // Index of the tool making the stroke active at t (MotionSpec::tool).
+  int tool(double t) const { return stroke_spec(t).tool; }
+  // The spec of the stroke active at t (strokes may differ in control and tool).
+  const MotionSpec& stroke_spec(double t) const { return at(t).first->spec(); }
   // Time at which the last stroke ends.
   double end_time() const { return stroke_start_.back() + strokes_.back().end_time(); }
   // When the first stroke's first press begins (after its wait).
@@ -84,7 +115,7 @@ class ToolMotion {
   // The last stroke's cycle period (rest after the motion is cut into windows of
   // this length); 0 if it is not released (the tool rests pressed).
   double last_cycle_period() const;
-  // The first stroke's spec: control mode and force-control limits hold for all.
+  // The first stroke's spec.
   const MotionSpec& spec() const { return strokes_.front().spec(); }
 
  private:

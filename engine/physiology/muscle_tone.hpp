@@ -28,7 +28,7 @@ namespace backsim {
 struct ToneParams {
   double min_activation = 0;        // a_min: the floor relaxation tends to
   double max_activation = 0.3;      // a_max: the ceiling guarding tends to
-  double relaxation_rate = 0.015;   // k_r, 1/s, fitted (scenarios/calibration); 0: no response
+  double relaxation_rate = 0.0085;  // k_r, 1/s, fitted (scenarios/calibration); 0: no response
   double half_stimulus = 20;        // D50, W/m^3
   double hill_exponent = 1;         // n
   double recovery_time = 60;        // tau_rec, s

@@ -66,6 +66,11 @@ void CycleRecord::add_step(const TissueForcing& forcing) {
 void CycleRecord::finish(const State& s) {
   therapist_work_ = s.totals.therapist_work - start_totals_.therapist_work;
   net_work_ = s.totals.net_work - start_totals_.net_work;
+  zone_loads_.resize(s.totals.zones.size());  // no-op after the first cycle
+  for (std::size_t z = 0; z < zone_loads_.size(); ++z) {
+    zone_loads_[z].impulse = s.totals.zones[z].impulse - start_totals_.zones[z].impulse;
+    zone_loads_[z].contact_time = s.totals.zones[z].contact_time - start_totals_.zones[z].contact_time;
+  }
 }
 
 void CycleRecord::replay(const Model& m, State& s, Scratch& w) const {
@@ -73,7 +78,11 @@ void CycleRecord::replay(const Model& m, State& s, Scratch& w) const {
   s.time += duration_;
   s.totals.therapist_work += therapist_work_;
   s.totals.net_work += net_work_;
-  // peaks (bone pressure, strain) repeat those of the resolved cycle: unchanged
+  for (std::size_t z = 0; z < zone_loads_.size(); ++z) {
+    s.totals.zones[z].impulse += zone_loads_[z].impulse;
+    s.totals.zones[z].contact_time += zone_loads_[z].contact_time;
+  }
+  // peaks (bone pressure, strain, zone force and pressure) repeat those of the resolved cycle: unchanged
 }
 
 }  // namespace backsim

@@ -64,6 +64,7 @@ class CycleRecord {
   RunTotals start_totals_;
   double therapist_work_ = 0;  // J over the cycle
   double net_work_ = 0;
+  std::vector<ZoneLoad> zone_loads_;  // [zone] impulse and contact time over the cycle
 };
 
 }  // namespace backsim

@@ -2,6 +2,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/mesh/block_mesher.hpp"
+#include "engine/sim/zone_load.hpp"
 
 #include <Eigen/Eigenvalues>
 
@@ -28,6 +29,8 @@ ModelInputs block_model_inputs(const SimulationSpec& spec) {
   in.tool = spec.tool;
   in.motion = spec.motion;
   in.following = spec.following;
+  in.other_tools = spec.other_tools;
+  in.zones = spec.zones;
   in.solver = spec.solver;
   in.output = spec.output;
   return in;
@@ -229,7 +232,9 @@ Model build_model(ModelInputs in) {
     BACKSIM_ASSERT(dof < 3 * n_nodes, "held dof out of range");
     m.dof_free[dof] = 0.0;
   }
-  m.dof_free[3 * n_nodes] = in.motion.control == ToolControl::force ? 1.0 : 0.0;
+  bool force_control = in.motion.control == ToolControl::force;
+  for (const MotionSpec& s : in.following) force_control = force_control || s.control == ToolControl::force;
+  m.dof_free[3 * n_nodes] = force_control ? 1.0 : 0.0;
 
   // tables for parallel assembly
   m.tet_colouring = colour_elements(flat(mesh.tets), 4, n_nodes);
@@ -245,12 +250,15 @@ Model build_model(ModelInputs in) {
   m.contact = build_contact_quadrature(mesh.nodes, m.surface, skin);
   build_bone_surface(m);
   if (m.has_circulation()) build_friction_heat_tables(m);
+  m.zones = in.zones;
+  m.contact_point_zone = contact_point_zones(m, m.zones);
   m.contact_tri_blocks = element_block_indices(
       m.pattern, {m.surface.tris.empty() ? nullptr : m.surface.tris.front().data(), m.surface.tris.size() * 3}, 3);
 
   // tool and motion
-  m.tool_spec = in.tool;
-  m.tool = ToolGeometry::from_spec(in.tool);
+  m.tool_specs.push_back(in.tool);
+  for (const ToolSpec& t : in.other_tools) m.tool_specs.push_back(t);
+  for (const ToolSpec& t : m.tool_specs) m.tools.push_back(ToolGeometry::from_spec(t));
   m.motion = ToolMotion(in.motion, in.following);
   m.solver = in.solver;
   m.output = in.output;

@@ -34,8 +34,10 @@ struct ModelInputs {
   std::vector<ToneParams> region_tone;          // [region] tone law; empty: tone stays at rest
   std::vector<VascularParams> region_vascular;  // [region] vascular compartment; empty: no circulation
   ToolSpec tool;
+  std::vector<ToolSpec> other_tools;            // tools 1, 2, ... (MotionSpec::tool)
   MotionSpec motion;
   std::vector<MotionSpec> following;            // strokes after `motion` (ToolMotion)
+  std::vector<ZoneSpec> zones;                  // skin areas whose load is reported (zone_load.hpp)
   SolverSettings solver;
   OutputSettings output;
 };
@@ -75,9 +77,12 @@ struct Model {
   std::vector<Index> friction_heat_offset;   // [surface tri + 1] into friction_heat_tets
   std::vector<Index> friction_heat_tets;
   std::vector<double> friction_heat_inverse_volume;  // [surface tri] 1 / their total volume, 1/m^3
-  // tool and motion
-  ToolSpec tool_spec;
-  ToolGeometry tool;
+  // marked skin zones (zone_load.hpp)
+  std::vector<ZoneSpec> zones;
+  std::vector<std::int32_t> contact_point_zone;  // [contact point] zone whose area holds it, -1: none
+  // tools and motion: tool k is used by the strokes with MotionSpec::tool = k
+  std::vector<ToolSpec> tool_specs;
+  std::vector<ToolGeometry> tools;
   ToolMotion motion{MotionSpec{}};
   // settings and scales
   SolverSettings solver;
@@ -93,6 +98,7 @@ struct Model {
   Index node_count() const { return mesh.node_count(); }
   Index dof_count() const { return 3 * mesh.node_count() + 1; }
   Index tool_dof() const { return 3 * mesh.node_count(); }
+  bool any_friction() const;  // some tool has a friction coefficient above zero
 };
 
 Model build_model(ModelInputs inputs);

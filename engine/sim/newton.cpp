@@ -14,11 +14,11 @@ namespace backsim {
 namespace {
 
 // Max-norm of the gradient over the free dofs.
-double free_residual(const Model& m, std::span<const double> g) {
+double free_residual(const Model& m, const Scratch& w, std::span<const double> g) {
   double r = 0;
   const Index n = m.dof_count();
 #pragma omp parallel for schedule(static) reduction(max : r)
-  for (Index i = 0; i < n; ++i) r = std::max(r, m.dof_free[i] * std::abs(g[i]));
+  for (Index i = 0; i < n; ++i) r = std::max(r, w.dof_free[i] * std::abs(g[i]));
   return r;
 }
 
@@ -39,18 +39,18 @@ double regularised_tool_diagonal(const Model& m, const Scratch& w) {
 void apply_system(const Model& m, Scratch& w, std::span<const double> x, std::span<double> y) {
   const Index n3 = 3 * m.node_count();
   const Index s = m.tool_dof();
-  const double xs = x[s] * m.dof_free[s];
+  const double xs = x[s] * w.dof_free[s];
   // Mask x into the line-search buffer: CG and the line search never overlap.
   std::span<double> xm(w.q_trial.data(), m.dof_count());
 #pragma omp parallel for schedule(static)
-  for (Index i = 0; i < n3; ++i) xm[i] = m.dof_free[i] * x[i];
+  for (Index i = 0; i < n3; ++i) xm[i] = w.dof_free[i] * x[i];
   w.hessian.multiply(xm.first(n3), y.first(n3));
   const double coupling =
       deterministic_dot(std::span<const double>(w.tool_coupling), xm.first(n3), w.partials);
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n3; ++i)
-    y[i] = m.dof_free[i] * (y[i] + w.tool_coupling[i] * xs) + (1.0 - m.dof_free[i]) * x[i];
-  y[s] = m.dof_free[s] > 0 ? coupling + regularised_tool_diagonal(m, w) * xs : x[s];
+    y[i] = w.dof_free[i] * (y[i] + w.tool_coupling[i] * xs) + (1.0 - w.dof_free[i]) * x[i];
+  y[s] = w.dof_free[s] > 0 ? coupling + regularised_tool_diagonal(m, w) * xs : x[s];
 }
 
 // Solves K d = -g (w.rhs -> w.direction) with PCG and the model's preconditioner.
@@ -106,7 +106,7 @@ NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& 
   EnergyResult cur = evaluate_gradient(p, q, w);
   double first_residual = 0;
   for (int it = 0;; ++it) {
-    rep.residual = free_residual(m, w.gradient);
+    rep.residual = free_residual(m, w, w.gradient);
     rep.energy = cur.energy;
     rep.min_volume_ratio = cur.min_volume_ratio;
     if (!std::isfinite(cur.energy) || !std::isfinite(rep.residual)) {
@@ -130,7 +130,7 @@ NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& 
     // 1996, forcing term eta ~ |g_k| / |g_0|): loose far from the solution, tight
     // near it, which keeps Newton's convergence superlinear.
 #pragma omp parallel for schedule(static)
-    for (Index i = 0; i < dofs; ++i) w.rhs[i] = -m.dof_free[i] * w.gradient[i];
+    for (Index i = 0; i < dofs; ++i) w.rhs[i] = -w.dof_free[i] * w.gradient[i];
     PcgSettings cg;
     cg.max_iterations = m.solver.max_cg_iterations;
     cg.relative_tolerance = std::clamp(0.5 * rep.residual / first_residual, m.solver.cg_tolerance, 0.1);

@@ -59,11 +59,11 @@ struct ToolTerms {
 ToolTerms tool_terms(const StepProblem& p, std::span<const double> q, const Scratch& w) {
   const Model& m = *p.model;
   ToolTerms t{0, 0, 0};
-  if (m.motion.spec().control != ToolControl::force) return t;
+  if (p.targets.stroke->control != ToolControl::force) return t;
   const double s = q[m.tool_dof()];
   t.energy = -p.targets.force_target * s;
   t.gradient = -p.targets.force_target;
-  const double over = s - m.motion.spec().max_depth;
+  const double over = s - p.targets.stroke->max_depth;
   if (over > 0) {
     const double k = tool_depth_limit_stiffness(m);
     t.energy += 0.5 * k * over * over;
@@ -73,9 +73,9 @@ ToolTerms tool_terms(const StepProblem& p, std::span<const double> q, const Scra
   if (p.dynamic) {
     // inertia m/(2h^2)(s - s_hat)^2 and damping c/(2h)(s - s_n)^2, whose gradient
     // c (s - s_n)/h is the damping force at the end-of-step velocity
-    const double k = m.tool_spec.mass / (p.h * p.h);
+    const double k = p.targets.tool_spec->mass / (p.h * p.h);
     const double ds = s - w.q_inertial[m.tool_dof()];
-    const double c = m.tool_spec.damping / p.h;
+    const double c = p.targets.tool_spec->damping / p.h;
     const double dv = s - w.q_start[m.tool_dof()];
     t.energy += 0.5 * k * ds * ds + 0.5 * c * dv * dv;
     t.gradient += k * ds + c * dv;
@@ -86,11 +86,12 @@ ToolTerms tool_terms(const StepProblem& p, std::span<const double> q, const Scra
 
 // Signed distances of every contact point to the tool placed at `tool` (parallel,
 // each point independent).
-void compute_contact_distances(const Model& m, const Vec3& tool, std::span<const double> q, Scratch& w) {
+void compute_contact_distances(const Model& m, const ToolGeometry& shape, const Vec3& tool, std::span<const double> q,
+                               Scratch& w) {
   const Index n = m.contact.point_count();
 #pragma omp parallel for schedule(static)
   for (Index k = 0; k < n; ++k) {
-    const SignedDistance d = tool_signed_distance(m.tool, tool, contact_point(m, q, k));
+    const SignedDistance d = tool_signed_distance(shape, tool, contact_point(m, q, k));
     w.contact_phi[k] = d.phi;
     w.contact_normal[k] = d.normal;
   }
@@ -146,7 +147,7 @@ EnergyResult total_energy(const StepProblem& p, std::span<const double> q, Scrat
   }));
 
   // contact and friction per quadrature point
-  const double mu = m.tool_spec.friction;
+  const double mu = p.targets.tool_spec->friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
   add(deterministic_sum(m.contact.point_count(), w.partials, [&](Index k) {
@@ -177,7 +178,7 @@ EnergyResult evaluate_energy(const StepProblem& p, std::span<const double> q, Sc
     const auto r = static_cast<std::size_t>(m.mesh.region[t]);
     w.tet_energy[t] = e.volume * tissue_energy_density(w.step_matrix[r], m.materials[r], material_point(p, w, t), F);
   }
-  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
+  compute_contact_distances(m, *p.targets.tool, tool_position(p.targets, q[m.tool_dof()]), q, w);
   return total_energy(p, q, w, min_j);
 }
 
@@ -219,8 +220,8 @@ EnergyResult evaluate_gradient(const StepProblem& p, std::span<const double> q, 
 
   // contact and friction: distances in parallel, then a serial scatter in point
   // order (few points are active, and a fixed order keeps the sum deterministic)
-  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
-  const double mu = m.tool_spec.friction;
+  compute_contact_distances(m, *p.targets.tool, tool_position(p.targets, q[m.tool_dof()]), q, w);
+  const double mu = p.targets.tool_spec->friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
   double grad_s = 0;
@@ -283,8 +284,8 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
   }
 
   // contact (Gauss-Newton: kappa A n n^T) and friction (T H_u T^T), serial in point order
-  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
-  const double mu = m.tool_spec.friction;
+  compute_contact_distances(m, *p.targets.tool, tool_position(p.targets, q[m.tool_dof()]), q, w);
+  const double mu = p.targets.tool_spec->friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
   double tool_diag = 0;
@@ -303,7 +304,7 @@ void assemble_hessian(const StepProblem& p, std::span<const double> q, Scratch& 
       if (!p.project_hessian) {
         const Vec3 tool_pos = tool_position(p.targets, q[m.tool_dof()]);
         Hk += m.contact_stiffness[k] * m.contact.area[k] * phi *
-              tool_signed_distance_hessian(m.tool, tool_pos, contact_point(m, q, k));
+              tool_signed_distance_hessian(*p.targets.tool, tool_pos, contact_point(m, q, k));
       }
     }
     if (rubbing) {
@@ -335,7 +336,7 @@ void record_contact_start(const Model& model, std::span<const double> q, Scratch
 
 void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& tool, Scratch& w) {
   const Model& m = *p.model;
-  compute_contact_distances(m, tool, q, w);
+  compute_contact_distances(m, *p.targets.tool, tool, q, w);
   const Index n = m.contact.point_count();
 #pragma omp parallel for schedule(static)
   for (Index k = 0; k < n; ++k) {
@@ -354,7 +355,7 @@ void lag_friction(const StepProblem& p, std::span<const double> q, const Vec3& t
 
 void compute_friction_power(const StepProblem& p, std::span<const double> q, Scratch& w) {
   const Model& m = *p.model;
-  const double mu = m.tool_spec.friction;
+  const double mu = p.targets.tool_spec->friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
   const Index n = m.contact.point_count();
@@ -373,8 +374,8 @@ void compute_friction_power(const StepProblem& p, std::span<const double> q, Scr
 
 ToolReaction tool_reaction(const StepProblem& p, std::span<const double> q, Scratch& w) {
   const Model& m = *p.model;
-  compute_contact_distances(m, tool_position(p.targets, q[m.tool_dof()]), q, w);
-  const double mu = m.tool_spec.friction;
+  compute_contact_distances(m, *p.targets.tool, tool_position(p.targets, q[m.tool_dof()]), q, w);
+  const double mu = p.targets.tool_spec->friction;
   const FrictionKernel fk = friction_kernel(p);
   const Vec3 tool_disp = tool_position(p.targets, q[m.tool_dof()]) - p.targets.tool_position_start;
   ToolReaction r;

@@ -29,10 +29,10 @@ void factorize_cholesky(const Model& m, Scratch& w, double tool_diagonal) {
   // the node block with held dofs masked out: P A P + (I - P)
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n; ++i) {
-    const Vec3 row_free(m.dof_free[3 * i], m.dof_free[3 * i + 1], m.dof_free[3 * i + 2]);
+    const Vec3 row_free(w.dof_free[3 * i], w.dof_free[3 * i + 1], w.dof_free[3 * i + 2]);
     for (Index p = pattern.row_offsets[i]; p < pattern.row_offsets[i + 1]; ++p) {
       const Index j = pattern.columns[p];
-      const Vec3 col_free(m.dof_free[3 * j], m.dof_free[3 * j + 1], m.dof_free[3 * j + 2]);
+      const Vec3 col_free(w.dof_free[3 * j], w.dof_free[3 * j + 1], w.dof_free[3 * j + 2]);
       c.masked[p] = row_free.asDiagonal() * w.hessian.blocks[p] * col_free.asDiagonal();
       if (j == i) c.masked[p] += (Vec3::Ones() - row_free).asDiagonal();
     }
@@ -42,12 +42,12 @@ void factorize_cholesky(const Model& m, Scratch& w, double tool_diagonal) {
 
   // the tool border, eliminated last: u = A^-1 c, sigma = t - c^T u (serial sums)
   const Index s = m.tool_dof();
-  if (m.dof_free[s] > 0) {
+  if (w.dof_free[s] > 0) {
     const Index n3 = 3 * n;
-    for (Index i = 0; i < n3; ++i) c.tool_column[i] = m.dof_free[i] * w.tool_coupling[i];
+    for (Index i = 0; i < n3; ++i) c.tool_column[i] = w.dof_free[i] * w.tool_coupling[i];
     double cu = 0;
     c.factor.solve(c.tool_column, c.tool_column);
-    for (Index i = 0; i < n3; ++i) cu += m.dof_free[i] * w.tool_coupling[i] * c.tool_column[i];
+    for (Index i = 0; i < n3; ++i) cu += w.dof_free[i] * w.tool_coupling[i] * c.tool_column[i];
     // sigma is a Schur complement of a positive definite matrix, so positive; it
     // loses digits when the tool is held stiffly by the tissue (t ~ c^T A^-1 c):
     // shift it like a pivot of the node block.
@@ -76,10 +76,9 @@ void apply_cholesky(const Model& m, CholeskyPreconditioner& c, std::span<const d
   for (Index i = 0; i < n3; ++i) ur += c.tool_column[i] * r[i];
   c.factor.solve(r.first(n3), z.first(n3));
   const double zs = (r[s] - ur) / c.tool_schur;
-  if (m.dof_free[s] > 0) {
+  // (u is zero while the tool depth is held)
 #pragma omp parallel for schedule(static)
-    for (Index i = 0; i < n3; ++i) z[i] -= c.tool_column[i] * zs;
-  }
+  for (Index i = 0; i < n3; ++i) z[i] -= c.tool_column[i] * zs;
   z[s] = zs;
 }
 
@@ -88,7 +87,7 @@ void build_block_jacobi(const Model& m, Scratch& w, double tool_diagonal) {
   const Index n = m.node_count();
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n; ++i) {
-    const Vec3 free(m.dof_free[3 * i], m.dof_free[3 * i + 1], m.dof_free[3 * i + 2]);
+    const Vec3 free(w.dof_free[3 * i], w.dof_free[3 * i + 1], w.dof_free[3 * i + 2]);
     Mat3 D = free.asDiagonal() * w.hessian.blocks[m.pattern.diagonal[i]] * free.asDiagonal();
     D += (Vec3::Ones() - free).asDiagonal();
     Eigen::LLT<Mat3> llt(D);
@@ -100,7 +99,7 @@ void build_block_jacobi(const Model& m, Scratch& w, double tool_diagonal) {
       w.preconditioner[i] = inv;
     }
   }
-  w.tool_preconditioner = m.dof_free[m.tool_dof()] > 0 ? 1.0 / tool_diagonal : 1.0;
+  w.tool_preconditioner = w.dof_free[m.tool_dof()] > 0 ? 1.0 / tool_diagonal : 1.0;
 }
 
 void apply_block_jacobi(const Model& m, const Scratch& w, std::span<const double> r, std::span<double> z) {

@@ -8,6 +8,7 @@
 #include "engine/physiology/muscle_tone.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -81,6 +82,10 @@ struct ToolSpec {
   double damping = 20.0;
 };
 
+// An in-plane movement added to the path while the tool is pressed (hold and glide):
+// small circles or a back-and-forth line (friction strokes).
+enum class PathOscillation : std::uint8_t { none, circle, line };
+
 // Press, hold, glide. The tool starts touching the undeformed surface (z = 0) above
 // path[0] and moves along the press axis -z.
 struct MotionSpec {
@@ -100,6 +105,38 @@ struct MotionSpec {
   double start_time = 0.0;     // s the tool waits at the path's start (lifted if released) before the first press
   double release_time = 0.0;   // s
   double lift_height = 0.02;   // m above the skin while the tool returns
+  // The tool of this stroke: 0 = SimulationSpec::tool, k = SimulationSpec::other_tools[k - 1].
+  // A stroke after a released one may change tools (the hand changes while lifted).
+  int tool = 0;
+  // In-plane oscillation from the hold's start to the glide's end (see PathOscillation):
+  // a circle of radius `amplitude` through the path point, or a line of half travel
+  // `amplitude` along `oscillation_axis`, `oscillation_frequency` times a second.
+  PathOscillation oscillation = PathOscillation::none;
+  double oscillation_amplitude = 0.0;       // m
+  double oscillation_frequency = 0.0;       // Hz
+  std::array<double, 2> oscillation_axis{1.0, 0.0};  // unit, in the surface plane
+  // Percussion (kinematic only): from the hold's start to the glide's end the tool
+  // rises percussion_amplitude above its pressed depth and strikes back down,
+  // percussion_frequency times a second (tapotement; vibration at small amplitude).
+  double percussion_amplitude = 0.0;  // m
+  double percussion_frequency = 0.0;  // Hz
+};
+
+// A marked area of the skin whose load is reported (an injury, the spine): a circle
+// or an axis-aligned rectangle in the surface plane, over the reference skin.
+enum class ZoneShape : std::uint8_t { circle, rectangle };
+struct ZoneSpec {
+  std::string name;
+  ZoneShape shape = ZoneShape::circle;
+  std::array<double, 2> centre{0.0, 0.0};       // m, (x, y)
+  double radius = 0.0;                          // m (circle)
+  std::array<double, 2> half_size{0.0, 0.0};    // m, half widths along x and y (rectangle)
+
+  bool contains(double x, double y) const {
+    const double dx = x - centre[0], dy = y - centre[1];
+    if (shape == ZoneShape::circle) return dx * dx + dy * dy <= radius * radius;
+    return std::abs(dx) <= half_size[0] && std::abs(dy) <= half_size[1];
+  }
 };
 
 enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
@@ -155,8 +192,10 @@ struct SimulationSpec {
   MaterialParams material;
   BoundarySpec boundary;
   ToolSpec tool;
+  std::vector<ToolSpec> other_tools;  // tools 1, 2, ... of strokes that change tools (MotionSpec::tool)
   MotionSpec motion;
   std::vector<MotionSpec> following;  // strokes made after `motion`, in order ([[motion.then]])
+  std::vector<ZoneSpec> zones;         // skin areas whose load is reported
   SolverSettings solver;
   OutputSettings output;
   PhysiologySettings physiology;

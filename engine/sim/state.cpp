@@ -14,11 +14,13 @@ State initial_state(const Model& model) {
   for (Index i = 0; i < n; ++i)
     for (int k = 0; k < 3; ++k) s.q[3 * i + k] = model.mesh.nodes[i](k);
   // the tool starts touching the undeformed surface, or lifted over it (repeated strokes)
-  const double depth = model.motion.spec().control == ToolControl::kinematic ? model.motion.depth(0.0) : 0.0;
+  const DepthPlan plan = model.motion.depth_plan(0.0);
+  const double depth = plan.free ? 0.0 : plan.depth;
   s.q[model.tool_dof()] = depth;
   s.velocity.assign(model.dof_count(), 0.0);
   const Eigen::Vector2d xy = model.motion.surface_point(0.0);
-  s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tool, xy, model.rest_surface_points)) +
+  s.tool_position = Vec3(xy.x(), xy.y(), tool_rest_height(model.tools[static_cast<std::size_t>(model.motion.tool(0.0))], xy,
+                                                      model.rest_surface_points)) +
                     Vec3(0.0, 0.0, -depth);  // depth is measured along -z (potential.cpp)
   initialise_tissue(model, s);
   return s;
@@ -40,6 +42,8 @@ Scratch make_scratch(const Model& model) {
   const Index points = model.contact.point_count();
   for (auto* v : {&s.q_start, &s.q_inertial, &s.q_trial, &s.gradient, &s.direction, &s.rhs})
     v->assign(dofs, 0.0);
+  s.dof_free = model.dof_free;
+  s.zone_force.assign(model.zones.size(), 0.0);
   s.tet_energy.assign(model.mesh.tet_count(), 0.0);
   s.partials.assign(reduction_chunk_count(std::max({dofs, model.mesh.tet_count(), points})), 0.0);
   s.hessian.bind(model.pattern);

@@ -22,11 +22,20 @@ struct TissueState {
 };
 
 // What a run has delivered so far.
+// The tool's load on one marked zone (zone_load.hpp), over the run so far.
+struct ZoneLoad {
+  double peak_force = 0;     // N, largest total contact force on the zone in a step
+  double peak_pressure = 0;  // Pa, largest contact pressure at a point of the zone
+  double impulse = 0;        // N s, contact force integrated over time
+  double contact_time = 0;   // s, time with any contact in the zone
+};
+
 struct RunTotals {
   double therapist_work = 0;      // J, positive work of the tool on the tissue
   double net_work = 0;            // J, work of the tool, negative parts included
   double peak_bone_pressure = 0;  // Pa, largest normal pressure on held (bone) surface
   double peak_principal_strain = 0;  // largest principal Green-Lagrange strain in any element
+  std::vector<ZoneLoad> zones;       // [model zone]
 };
 
 struct State {
@@ -36,6 +45,7 @@ struct State {
   std::vector<double> velocity;     // [3 N + 1] m/s (dynamic integration)
   Vec3 tool_position{0, 0, 0};      // m, reference point of the tool at `time`
   Vec3 tool_force{0, 0, 0};         // N, force of the tissue on the tool at `time`
+  double tool_release_depth = 0;    // m, the solved tool depth of the last force-controlled step (a lift starts there)
   TissueState tissue;
   CirculationState circulation;  // empty without circulation
   RunTotals totals;
@@ -50,6 +60,9 @@ struct StepTargets {
   Eigen::Vector2d tool_xy{0, 0};  // m, tool reference point over the surface
   double tool_rest_height = 0;    // m, height of the reference point resting on the undeformed skin
   double force_target = 0;     // N (force control)
+  const MotionSpec* stroke = nullptr;  // the active stroke (control, depth limit)
+  const ToolGeometry* tool = nullptr;  // the active stroke's tool (Model::tools)
+  const ToolSpec* tool_spec = nullptr;
   Vec3 tool_position_start{0, 0, 0};  // m, tool position at the start of the step
 };
 
@@ -68,7 +81,11 @@ TissueForcing make_tissue_forcing(const Model& model);
 
 // Scratch memory, sized once for a model: a step allocates nothing.
 struct Scratch {
+  // [dofs] 1 free, 0 held: the model's mask (Model::dof_free) with the tool depth
+  // set per step (a force-controlled tool is held while it is lifted or carried).
+  std::vector<double> dof_free;
   std::vector<double> q_start;      // [dofs] state at the start of the step
+  std::vector<double> zone_force;   // [zone] the step's contact force on each marked zone, N
   std::vector<double> q_inertial;   // [dofs] inertial target q_n + h v_n
   std::vector<double> q_trial;      // [dofs] line-search trial point
   std::vector<double> gradient;     // [dofs]

@@ -5,6 +5,7 @@
 #include "engine/sim/newton.hpp"
 #include "engine/sim/potential.hpp"
 #include "engine/sim/tissue_update.hpp"
+#include "engine/sim/zone_load.hpp"
 
 #include <fmt/format.h>
 
@@ -26,8 +27,12 @@ StepTargets targets_at(const Model& m, const State& s, double dt) {
   t.time = s.time + dt;
   t.dt = dt;
   t.tool_xy = m.motion.surface_point(t.time);
-  t.tool_rest_height = tool_rest_height(m.tool, t.tool_xy, m.rest_surface_points);
-  t.force_target = m.motion.spec().control == ToolControl::force ? m.motion.normal_force(t.time) : 0.0;
+  const auto tool = static_cast<std::size_t>(m.motion.tool(t.time));
+  t.tool = &m.tools[tool];
+  t.tool_spec = &m.tool_specs[tool];
+  t.tool_rest_height = tool_rest_height(*t.tool, t.tool_xy, m.rest_surface_points);
+  t.stroke = &m.motion.stroke_spec(t.time);
+  t.force_target = t.stroke->control == ToolControl::force ? m.motion.normal_force(t.time) : 0.0;
   t.tool_position_start = s.tool_position;
   return t;
 }
@@ -67,13 +72,18 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   std::copy(state.q.begin(), state.q.end(), w.q_start.begin());
   record_contact_start(m, state.q, w);
 
+  // the tool depth: solved for, or prescribed (kinematic control; a force-controlled
+  // tool while it is lowered, lifted or carried)
+  const DepthPlan plan = m.motion.depth_plan(p.targets.time);
+  w.dof_free[tool] = plan.free ? m.dof_free[tool] : 0.0;
+
   // predict: inertial target q_n + h v_n, and a warm start extrapolated along the
   // last step's velocity (the tool depth is prescribed in kinematic control)
   for (Index i = 0; i < dofs; ++i) w.q_inertial[i] = state.q[i] + dt * state.velocity[i];
-  for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + m.dof_free[i] * dt * state.velocity[i];
-  if (m.motion.spec().control == ToolControl::kinematic) state.q[tool] = m.motion.depth(p.targets.time);
+  for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + w.dof_free[i] * dt * state.velocity[i];
+  if (!plan.free) state.q[tool] = plan.depth + plan.release_weight * state.tool_release_depth;
   if (!(evaluate_energy(p, state.q, w).min_volume_ratio > 0)) {  // extrapolation inverted a tet
-    for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] * m.dof_free[i] + (1 - m.dof_free[i]) * state.q[i];
+    for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] * w.dof_free[i] + (1 - w.dof_free[i]) * state.q[i];
   }
 
   // minimise, re-lagging friction from the solution until the normal forces settle
@@ -96,7 +106,7 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
     }
     // the reaction of the solved problem, with the friction lag it was solved with
     reaction = tool_reaction(p, state.q, w);
-    if (m.tool_spec.friction == 0 || pass + 1 == kFrictionPasses) break;
+    if (p.targets.tool_spec->friction == 0 || pass + 1 == kFrictionPasses) break;
     const double before = total_normal_force(w);
     lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
     const double after = total_normal_force(w);
@@ -120,6 +130,8 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   state.totals.therapist_work += std::max(work, 0.0);
   state.tool_position = tool_end;
   state.tool_force = reaction.force;
+  if (w.dof_free[tool] > 0) state.tool_release_depth = state.q[tool];
+  accumulate_zone_loads(m, w, dt, state.totals.zones);
 
   // the tissue's slow processes, with the step's solution
   compute_friction_power(p, state.q, w);

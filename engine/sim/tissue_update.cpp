@@ -45,6 +45,7 @@ void initialise_tissue(const Model& m, State& s) {
     ts.overstress.assign(static_cast<std::size_t>(n) * kMaxPronyTerms, Mat3::Zero());
   }
   s.totals = RunTotals{};
+  s.totals.zones.assign(m.zones.size(), ZoneLoad{});
   if (m.has_circulation()) s.circulation = initial_circulation(m.circulation);
 }
 

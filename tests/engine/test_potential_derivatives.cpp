@@ -42,7 +42,10 @@ Setup make_setup(ToolShape shape, ToolControl control, bool dynamic) {
   s.problem.h = 0.01;
   s.problem.project_hessian = false;
   s.problem.targets.tool_xy = Eigen::Vector2d(0.001, 0.002);
-  s.problem.targets.tool_rest_height = m.tool.bottom_offset();
+  s.problem.targets.stroke = &m.motion.spec();
+  s.problem.targets.tool = &m.tools[0];
+  s.problem.targets.tool_spec = &m.tool_specs[0];
+  s.problem.targets.tool_rest_height = m.tools[0].bottom_offset();
   s.problem.targets.force_target = control == ToolControl::force ? 3.0 : 0.0;
   std::mt19937 rng(5);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
