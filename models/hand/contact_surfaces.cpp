@@ -87,7 +87,9 @@ ToolSpec contact_surface_tool(const ContactSurfaceSpec& surface, const std::arra
   tool.shape = surface.shape;
   tool.radius = surface.radius;
   tool.length = surface.length;
-  tool.half_extents = Vec3(surface.half_extents[0], surface.half_extents[1], surface.half_extents[2]);
+  // Half extents only for a box: other shapes keep ToolSpec's default, which they ignore.
+  if (surface.shape == ToolShape::box)
+    tool.half_extents = Vec3(surface.half_extents[0], surface.half_extents[1], surface.half_extents[2]);
   // Across: the stroke direction turned a quarter turn in the skin plane.
   tool.axis = surface.alignment == StrokeAlignment::along ? Vec3(dx, dy, 0.0) : Vec3(-dy, dx, 0.0);
   return tool;

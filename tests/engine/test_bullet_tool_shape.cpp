@@ -25,10 +25,11 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,7 +41,7 @@ namespace {
 // A uniformly distributed rotation (Shoemake 1992: a uniform unit quaternion).
 Mat3 random_rotation(std::mt19937& rng) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  const double u1 = u(rng), u2 = 2 * M_PI * u(rng), u3 = 2 * M_PI * u(rng);
+  const double u1 = u(rng), u2 = 2 * std::numbers::pi * u(rng), u3 = 2 * std::numbers::pi * u(rng);
   const Eigen::Quaterniond q(std::sqrt(u1) * std::cos(u3), std::sqrt(1 - u1) * std::sin(u2),
                              std::sqrt(1 - u1) * std::cos(u2), std::sqrt(u1) * std::sin(u3));
   return q.normalized().toRotationMatrix();
@@ -326,7 +327,7 @@ TriangleErrors triangle_errors(const ToolGeometry& tool_in, int rotations, int t
         const double size = 0.003 + 0.006 * (1.0 + u(rng));
         return Vec3(centre + size * (std::cos(angle) * e1 + std::sin(angle) * e2));
       };
-      const double a0 = M_PI * u(rng);
+      const double a0 = std::numbers::pi * u(rng);
       const Vec3 a = vertex(a0), b = vertex(a0 + 2.0 + 0.5 * u(rng)), c = vertex(a0 + 4.2 + 0.5 * u(rng));
       bool through_core = false;
       const double exact = triangle_tool_distance(tool, position, a, b, c, &through_core);
