@@ -7,6 +7,7 @@
 //   frame=K        slider position K (0 = first time)      field=KEY   colour by KEY
 //   probe=X,Y      show the hover box at fractions (X, Y) of the first view
 //   controls=0     start with the controls hidden          movement=N  exaggerate N times
+//   play=1         start playing
 // After the first picture the page logs one line "backsim-lesson-state {json}" on the
 // console and sets data-state="ready" on <body>; errors log "backsim-lesson-error ...".
 
@@ -124,6 +125,10 @@ class RunView {
     this.tooltip.className = 'tooltip';
     this.tooltip.hidden = true;
     this.pane.appendChild(this.tooltip);
+    this.probeMark = document.createElement('div'); // where the hover box points
+    this.probeMark.className = 'probe-mark';
+    this.probeMark.hidden = true;
+    this.pane.appendChild(this.probeMark);
     this.labelLayer = document.createElement('div');
     this.pane.appendChild(this.labelLayer);
 
@@ -141,8 +146,12 @@ class RunView {
     this.scene.add(this.mesh);
     // Mostly even light, so that colours stay close to the colour bar, with a light
     // from the viewer's upper left to show the shape of the back and the tool's dent.
-    this.scene.add(new THREE.HemisphereLight(0xffffff, 0xbfbfbf, 2.2));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.1);
+    // Tuned so that skin facing the viewer shows the colour bar's colour within a few
+    // levels (checked on screenshots); skin turning away darkens, as the eye expects.
+    const sky = new THREE.HemisphereLight(0xffffff, 0x8c8c8c, 2.4);
+    sky.position.set(0, 0, 1); // the sky is behind the patient: +z, out of the skin
+    this.scene.add(sky);
+    const sun = new THREE.DirectionalLight(0xffffff, 1.0);
     sun.position.set(-0.4, 0.5, 1.0);
     this.scene.add(sun);
 
@@ -168,7 +177,10 @@ class RunView {
       const r = this.renderer.domElement.getBoundingClientRect();
       this.probe((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
     });
-    this.renderer.domElement.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
+    this.renderer.domElement.addEventListener('pointerleave', () => {
+      this.tooltip.hidden = true;
+      this.probeMark.hidden = true;
+    });
 
     new ResizeObserver(() => this.resize()).observe(this.pane);
     this.resize();
@@ -193,10 +205,12 @@ class RunView {
     const w = Math.max(1, this.pane.clientWidth), h = Math.max(1, this.pane.clientHeight);
     this.renderer.setSize(w, h, false);
     const first = this.aspect === undefined;
+    this.page.layoutChanged = true;
     this.aspect = w / h;
     this.camera.aspect = this.aspect;
     this.camera.updateProjectionMatrix();
     if (first) this.resetCamera();
+    if (!this.tooltip.hidden && this.lastProbe) this.probe(...this.lastProbe); // same place, new layout
     this.requestRender();
   }
 
@@ -370,10 +384,12 @@ class RunView {
   probe(x, y) {
     this.lastProbe = [x, y];
     const THREE = this.THREE;
+    this.camera.updateMatrixWorld();
     this.raycaster.setFromCamera(new THREE.Vector2(2 * x - 1, 1 - 2 * y), this.camera);
     const hit = this.raycaster.intersectObject(this.mesh, false)[0];
     if (!hit) {
       this.tooltip.hidden = true;
+      this.probeMark.hidden = true;
       this.tooltipText = '';
       return;
     }
@@ -412,6 +428,9 @@ class RunView {
     const top = y * ph + 14 + this.tooltip.offsetHeight > ph ? y * ph - this.tooltip.offsetHeight - 10 : y * ph + 14;
     this.tooltip.style.left = `${Math.max(4, left)}px`;
     this.tooltip.style.top = `${Math.max(4, top)}px`;
+    this.probeMark.style.left = `${x * pw}px`;
+    this.probeMark.style.top = `${y * ph}px`;
+    this.probeMark.hidden = false;
     this.hoverRegion = name;
   }
 
@@ -546,7 +565,7 @@ class LessonPage {
         notes.push(`${run.name}: ${run.frame_time.length} of its ${run.run_frames} frames are shown (evenly spread).`);
     }
     notes.push('Colours are interpolated between the mesh nodes; each element of the model has one value.');
-    notes.push(`backsim view, three.js ${data.three_version}. Drag to turn, scroll to zoom, right-drag to move; hover for the tissue under the pointer.`);
+    notes.push(`backsim view, three.js ${data.three_version}. Drag to turn, scroll to zoom, right-drag to move; hover for the tissue under the pointer; H hides the controls, space plays.`);
     document.getElementById('notes').textContent = notes.join(' ');
 
     this.drawColourBar();
@@ -661,6 +680,9 @@ class LessonPage {
 
   renderNow() {
     for (const v of this.views) v.render();
+    // A new layout moves the views: the tests read their places from the last state.
+    if (this.layoutChanged && this.started) console.log('backsim-lesson-state ' + JSON.stringify(this.state()));
+    this.layoutChanged = false;
   }
 
   // What the tests read: the state after the first picture.
@@ -673,6 +695,11 @@ class LessonPage {
       fields: this.fields.map((f) => f.key),
       frames: this.views.map((v) => v.frame),
       views: this.views.length,
+      // Where each view is on the page, CSS pixels [x, y, width, height], for pixel checks.
+      panes: this.views.map((v) => {
+        const r = v.pane.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)];
+      }),
       hover: this.views[0].tooltip.hidden ? '' : this.views[0].tooltipText,
       time_text: document.getElementById('time').textContent,
       colourbar: document.getElementById('colourbar-title').textContent + ' (' + this.field.units + ')',
@@ -689,12 +716,13 @@ try {
   window.lesson = page;
   if (params.has('probe')) {
     const [x, y] = params.get('probe').split(',').map(Number);
-    page.renderNow(); // the camera's matrices are set by the first render
     page.views[0].probe(x, y);
   }
+  if (params.get('play') === '1') page.play();
+  page.layoutChanged = true;
+  page.started = true;
   page.renderNow();
   if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
-  console.log('backsim-lesson-state ' + JSON.stringify(page.state()));
 } catch (e) {
   const webgl = /WebGL/i.test(String(e && e.message));
   showError(webgl ? 'This page needs WebGL, which this browser has turned off: ' + e.message : String(e && e.stack || e));
