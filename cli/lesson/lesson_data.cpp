@@ -211,6 +211,8 @@ LessonRun build_lesson_run(const RunFileReader& reader, const std::string& file,
   }
 
   // The layers under each face, along the inward normal from its centre.
+  if (mesh.region_names.size() > std::numeric_limits<std::uint16_t>::max())
+    throw InvalidInput(file + ": more than 65535 regions");
   const TetFaceNeighbours neighbours = tet_face_neighbours(mesh);
   std::vector<Index> muscle_tet(skin.tri_count(), kInvalidIndex);
   run.layer_start.push_back(0);
@@ -236,8 +238,6 @@ LessonRun build_lesson_run(const RunFileReader& reader, const std::string& file,
     run.face_muscle.push_back(muscle_tet[t] == kInvalidIndex ? -1 : mesh.region[muscle_tet[t]]);
   }
   for (const std::string& name : mesh.region_names) run.region_label.push_back(region_label(name));
-  if (mesh.region_names.size() > std::numeric_limits<std::uint16_t>::max())
-    throw InvalidInput(file + ": more than 65535 regions");
 
   // The fields, frame by frame.
   for (const FieldRule& rule : field_rules()) {
