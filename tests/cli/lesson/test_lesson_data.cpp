@@ -29,6 +29,7 @@ TEST_CASE("colour bars run between round numbers that hold the data", "[lesson]"
                         Case{120.0, 870.0, 0.0, 1000.0, 200.0, 0}}) {
     INFO("[" << c.lo << ", " << c.hi << "]");
     const ColourScale s = round_colour_scale(c.lo, c.hi);
+    // 1e-12 and Approx: ends and ticks are multiples of a decimal step held in binary.
     CHECK(s.min == Approx(c.min).margin(1e-12));
     CHECK(s.max == Approx(c.max).margin(1e-12));
     CHECK(s.decimals == c.decimals);
@@ -69,6 +70,8 @@ TEST_CASE("the skin of a block is its top face, and the line under it crosses th
   const TetMesh mesh = mesh_block(geometry);
   const SkinSurface skin = extract_skin_surface(mesh, 0.25);
   REQUIRE(skin.tri_count() == 2 * 6 * 4);  // each top cell face splits in two triangles
+  // Approx and 1e-15: normals, areas and the top plane come out of floating-point
+  // cross products and the mesher's plane coordinates; the top is z = 0 to round-off.
   for (Index t = 0; t < skin.tri_count(); ++t) {
     CHECK(skin.normal[t].z() == Approx(1.0));
     for (const Index v : skin.tris[t]) CHECK(mesh.nodes[skin.mesh_node[v]].z() == Approx(0.0).margin(1e-15));
@@ -107,12 +110,15 @@ TEST_CASE("the skin of a block is its top face, and the line under it crosses th
   // Slanted, from the middle of the top: the line leaves through the bottom after
   // depth / cos(angle).
   const Vec3 slant = Vec3(0.2, 0.1, -1.0).normalized();
+  int slanted = 0;
   for (Index t = 0; t < skin.tri_count(); ++t) {
     const Tri& tri = skin.tris[t];
     const Vec3 centre = (mesh.nodes[skin.mesh_node[tri[0]]] + mesh.nodes[skin.mesh_node[tri[1]]] +
                          mesh.nodes[skin.mesh_node[tri[2]]]) / 3.0;
     if (std::abs(centre.x()) > 0.01 || std::abs(centre.y()) > 0.01) continue;  // exits through the sides
     const std::vector<ColumnSegment> column = tissue_column(mesh, neighbours, skin.tet_of_tri[t], centre, slant);
-    CHECK(column.back().exit == Approx(0.02 / -slant.z()).margin(1e-12));
+    CHECK(column.back().exit == Approx(0.02 / -slant.z()).margin(1e-12));  // round-off, as above
+    ++slanted;
   }
+  CHECK(slanted >= 8);  // the graded cells are finest in the middle: many faces there
 }
