@@ -1,5 +1,6 @@
 // backsim: command-line front end. Exit codes: cli/exit_codes.hpp (README.md).
 #include "cli/exit_codes.hpp"
+#include "cli/lesson/view_command.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
@@ -52,6 +53,16 @@ int main(int argc, char** argv) {
   model_cmd->add_option("--set", model_sets, "Subject parameter override NAME=VALUE (SI units), repeatable");
   model_cmd->add_flag("-q,--quiet", model.quiet, "No region table");
 
+  cli::ViewCommandOptions view;
+  auto* view_cmd = app.add_subcommand("view", "Write the lesson page: one offline HTML file with the 3D back of one or two runs");
+  view_cmd->add_option("runs", view.runs, "Run file(s) of backsim run (HDF5); two are shown side by side")
+      ->required()->expected(1, 2)->check(CLI::ExistingFile);
+  view_cmd->add_option("-o,--output", view.output, "Output HTML file (default: RUN.html)");
+  view_cmd->add_option("--title", view.title, "Page title (default: the scenario names)");
+  view_cmd->add_option("--max-frames", view.max_frames, "Frames per run on the page; more are subsampled (default 120)")
+      ->check(CLI::Range(2u, 100000u));
+  view_cmd->add_flag("-q,--quiet", view.quiet, "No summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -68,6 +79,7 @@ int main(int argc, char** argv) {
       run.command_line = joined(argc, argv);
       return cli::run_run_command(run);
     }
+    if (view_cmd->parsed()) return cli::run_view_command(view);
     if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
     if (model_cmd->parsed()) {
       if (*seed_opt) model.seed = model_seed;
