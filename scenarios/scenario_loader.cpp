@@ -7,7 +7,10 @@
 #include "scenarios/schema_names.hpp"
 #include "scenarios/table_reader.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/techniques.hpp"
 #include "models/back/back_geometry.hpp"
+#include "models/hand/contact_surfaces.hpp"
+#include "models/hand/skin_friction.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -26,8 +29,20 @@ namespace {
 namespace schema = scenario_schema;
 using units::Dimension;
 
-constexpr std::array<std::string_view, 10> kTableNames{
-    "scenario", "geometry", "material", "boundary", "tool", "motion", "solver", "output", "physiology", "run"};
+constexpr std::array<std::string_view, 11> kTableNames{
+    "scenario", "geometry", "material", "boundary", "tool", "motion", "zone", "solver", "output", "physiology", "run"};
+
+// The keys of one stroke ([motion] and each [[motion.then]]).
+const std::vector<std::string_view> kStrokeKeys{
+    "technique", "control", "tool", "path", "press_depth", "normal_force", "max_depth", "press_time",
+    "hold_time", "speed", "release_time", "lift_height", "repetitions", "start_time", "oscillation",
+    "oscillation_amplitude", "oscillation_frequency", "oscillation_axis", "percussion_amplitude",
+    "percussion_frequency"};
+
+// A zone's avoided area: its radius (a rectangle's half diagonal) plus the tool's
+// reach in the surface plane and this margin, for the skin that friction drags and
+// the contact that spreads beyond the tool's outline.
+constexpr double kAvoidanceMargin = 0.01;  // m
 
 // A mesh larger than this takes far too long to be what someone meant; the limit also
 // keeps every node and element id well inside the 32-bit Index.
@@ -65,7 +80,9 @@ class ScenarioLoader {
     read_boundary();
     read_tool();
     read_motion();
+    read_zones();
     read_solver_and_output();
+    check_dynamic_strokes();
     read_physiology();
     read_run();
   }
@@ -89,6 +106,9 @@ class ScenarioLoader {
                                : fmt::format("unknown top-level key {}; every key belongs to one "
                                              "of the tables: {}",
                                              key.str(), join_names(kTableNames)));
+      } else if (key.str() == "zone") {
+        if (!node.is_array_of_tables())
+          log_.report(where, "zone must be an array of tables: write each zone as a [[zone]] table");
       } else if (!node.is_table()) {
         log_.report(where, fmt::format("{} must be a table ([{}]) of keys", key.str(), key.str()));
       }
@@ -120,11 +140,12 @@ class ScenarioLoader {
   void read_geometry() {
     std::vector<std::string_view> keys{"type", "size", "cells", "grading", "preset", "resolution",
                                        "file", "format", "length_scale", "region_field", "fibre_field",
-                                       "regions"};
+                                       "regions", "posture"};
     for (const models::SubjectParameterInfo& p : models::subject_parameters()) keys.push_back(p.name);
     TableReader t = table("geometry", keys);
     const std::optional<schema::GeometryType> type = t.choice("type", schema::kGeometryTypes);
     assign(model_.type, type);
+    posture_ = t.choice("posture", schema::kPostures);
     const auto type_name = [&] { return schema::name_of(schema::kGeometryTypes, model_.type); };
     // Reports a key of another geometry type; true if the key may be used.
     const auto applies = [&](std::string_view key, schema::GeometryType owner) {
@@ -313,12 +334,20 @@ class ScenarioLoader {
   }
 
   void read_tool() {
-    TableReader t = table("tool", {"shape", "radius", "length", "half_extents", "axis", "friction",
-                                   "mass", "damping"});
-    std::optional<ToolShape> shape;
-    if (t.require("shape", schema::quoted_names(schema::kToolShapes))) {
-      shape = t.choice("shape", schema::kToolShapes);
+    TableReader t = table("tool", {"surface", "skin", "shape", "radius", "length", "half_extents", "axis",
+                                   "friction", "mass", "damping"});
+    read_skin_friction(t);
+    assign(spec_.tool.mass, t.quantity("mass", Dimension::mass, Interval::positive()));
+    assign(spec_.tool.damping, t.quantity("damping", Dimension::damping, Interval::non_negative()));
+    tool_position_ = t.position("shape");
+    if (t.has("surface")) {
+      read_tool_surface(t);
+      return;
     }
+    // Without a shape the first stroke's technique names the hand's surface (read_motion).
+    if (!t.has("shape")) return;
+    tool_defined_ = true;
+    const std::optional<ToolShape> shape = t.choice("shape", schema::kToolShapes);
     assign(spec_.tool.shape, shape);
     const auto shape_name = [&] { return schema::name_of(schema::kToolShapes, *shape); };
     // Reports a key that only makes sense for some shapes; true if the key may be used.
@@ -345,9 +374,6 @@ class ScenarioLoader {
     if (applies("axis", shape != ToolShape::sphere, "shape = \"capsule\" or \"box\"")) {
       read_tool_axis(t);
     }
-    assign(spec_.tool.friction, t.quantity("friction", Dimension::dimensionless, closed_interval(0.0, 2.0)));
-    assign(spec_.tool.mass, t.quantity("mass", Dimension::mass, Interval::positive()));
-    assign(spec_.tool.damping, t.quantity("damping", Dimension::damping, Interval::non_negative()));
     // A box's edges are sharp unless a radius is given, and rounded edges must fit inside it.
     if (is_box && !t.has("radius")) spec_.tool.radius = 0.0;
     if (is_box && t.has("radius") && spec_.tool.radius > spec_.tool.half_extents.minCoeff()) {
@@ -356,6 +382,94 @@ class ScenarioLoader {
                            "extent, {} m",
                            spec_.tool.radius, spec_.tool.half_extents.minCoeff()));
     }
+  }
+
+  // tool.friction (a coefficient) or tool.skin (what is on the skin: a named preset).
+  void read_skin_friction(TableReader& t) {
+    if (t.has("skin") && t.has("friction")) {
+      t.report(t.position("friction"), "tool.friction and tool.skin both set the friction coefficient; keep one");
+      return;
+    }
+    assign(spec_.tool.friction, t.quantity("friction", Dimension::dimensionless, closed_interval(0.0, 2.0)));
+    const std::optional<std::string> skin = t.string("skin");
+    if (!skin) return;
+    const FrictionPreset* preset = find_friction_preset(*skin);
+    if (preset == nullptr) {
+      std::string names;
+      for (const FrictionPreset& p : friction_presets()) names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", p.name);
+      t.report(t.position("skin"), fmt::format("tool.skin = \"{}\" is not a skin condition; allowed: {}", *skin, names));
+      return;
+    }
+    spec_.tool.friction = preset->coefficient;
+  }
+
+  // tool.surface: one of the hand's contact surfaces (models/hand), laid along or
+  // across the first stroke once its path is known (read_motion).
+  void read_tool_surface(TableReader& t) {
+    for (std::string_view key : {"shape", "radius", "length", "half_extents", "axis"}) {
+      if (t.has(key))
+        t.report(t.position(key), fmt::format("tool.{} is set by tool.surface (a hand's contact surface); remove "
+                                              "one of them",
+                                              key));
+    }
+    const std::optional<std::string> name = t.string("surface");
+    if (!name) return;
+    const ContactSurfaceSpec* surface = find_contact_surface(*name);
+    if (surface == nullptr) {
+      t.report(t.position("surface"), fmt::format("tool.surface = \"{}\" is not a contact surface; allowed: {}",
+                                                  *name, surface_names()));
+      return;
+    }
+    tool_defined_ = true;
+    first_surface_ = surface;
+  }
+
+  static std::string surface_names() {
+    std::string names;
+    for (const ContactSurfaceSpec& s : contact_surfaces())
+      names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", s.name);
+    return names;
+  }
+
+  // The stroke's direction on the skin (its path's first segment; across the back, y,
+  // for a stroke made at one point), for laying a surface along or across it.
+  static std::array<double, 2> stroke_direction(const MotionSpec& stroke) {
+    if (stroke.path.size() < 2) return {0.0, 1.0};
+    return {stroke.path[1][0] - stroke.path[0][0], stroke.path[1][1] - stroke.path[0][1]};
+  }
+
+  // A hand surface as the run's tool: friction, mass and damping from [tool]. Returns
+  // its index (MotionSpec::tool), reusing an identical tool.
+  int surface_tool(const ContactSurfaceSpec& surface, const MotionSpec& stroke) {
+    ToolSpec tool = contact_surface_tool(surface, stroke_direction(stroke));
+    tool.friction = spec_.tool.friction;
+    tool.mass = spec_.tool.mass;
+    tool.damping = spec_.tool.damping;
+    return tool_index(tool);
+  }
+
+  // Fields a shape does not use at their defaults, so that equal tools compare equal
+  // and the resolved text (which leaves them out) reads back to the same spec.
+  static ToolSpec canonical(ToolSpec tool) {
+    const ToolSpec defaults;
+    if (tool.shape != ToolShape::capsule) tool.length = defaults.length;
+    if (tool.shape != ToolShape::box) tool.half_extents = defaults.half_extents;
+    if (tool.shape == ToolShape::sphere) tool.axis = defaults.axis;
+    tool.axis += Vec3::Zero();  // -0 -> +0: a rotated axis can carry a negative zero, the text would not
+    return tool;
+  }
+
+  int tool_index(ToolSpec tool) {
+    tool = canonical(tool);
+    const auto same = [](const ToolSpec& a, const ToolSpec& b) {
+      return a.shape == b.shape && a.radius == b.radius && a.length == b.length && a.half_extents == b.half_extents &&
+             a.axis == b.axis && a.friction == b.friction && a.mass == b.mass && a.damping == b.damping;
+    };
+    if (same(tool, spec_.tool)) return 0;
+    for (std::size_t k = 0; k < spec_.other_tools.size(); ++k)
+      if (same(tool, spec_.other_tools[k])) return static_cast<int>(k) + 1;
+    spec_.other_tools.push_back(tool);
+    return static_cast<int>(spec_.other_tools.size());
   }
 
   void read_tool_axis(TableReader& t) {
@@ -378,21 +492,113 @@ class ScenarioLoader {
   }
 
   void read_motion() {
-    TableReader t = table("motion", {"control", "path", "press_depth", "normal_force", "max_depth",
-                                     "press_time", "hold_time", "speed", "release_time",
-                                     "lift_height", "repetitions", "start_time", "then"});
-    std::optional<ToolControl> control;
-    if (t.require("control", schema::quoted_names(schema::kToolControls))) {
-      control = t.choice("control", schema::kToolControls);
-    }
-    assign(spec_.motion.control, control);
+    std::vector<std::string_view> keys = kStrokeKeys;
+    keys.push_back("then");
+    TableReader t = table("motion", keys);
+    const Technique* technique = nullptr;
+    const std::optional<ToolControl> control = read_stroke_head(t, spec_.motion, true, technique);
     read_stroke(t, control, spec_.motion);
-    read_following(control);
+    // the first stroke's tool is tool 0: [tool], or motion.tool, or the technique's surface
+    const ContactSurfaceSpec* surface = first_surface_;
+    if (t.has("tool")) {
+      if (tool_defined_)
+        t.report(t.position("tool"), "motion.tool and the [tool] table both give the first stroke's tool; keep one");
+      surface = stroke_surface(t);
+    } else if (!tool_defined_ && technique != nullptr) {
+      surface = find_contact_surface(technique->tool);
+    }
+    if (surface != nullptr) {
+      ToolSpec tool = contact_surface_tool(*surface, stroke_direction(spec_.motion));
+      tool.friction = spec_.tool.friction;
+      tool.mass = spec_.tool.mass;
+      tool.damping = spec_.tool.damping;
+      spec_.tool = canonical(tool);
+    } else if (!tool_defined_ && !t.has("tool")) {
+      log_.report(tool_position_, fmt::format("the tool is missing: set tool.shape ({}), tool.surface ({}) or a "
+                                              "motion.technique, which brings its hand surface",
+                                              schema::quoted_names(schema::kToolShapes), surface_names()));
+    }
+    read_following();
+  }
+
+  // A stroke's technique (its defaults go into `out` first) and control: the key, or the
+  // technique's, or (a following stroke) the previous stroke's.
+  std::optional<ToolControl> read_stroke_head(TableReader& t, MotionSpec& out, bool first,
+                                              const Technique*& technique) {
+    technique = nullptr;
+    if (const std::optional<std::string> name = t.string("technique")) {
+      technique = find_technique(*name);
+      if (technique == nullptr) {
+        std::string names;
+        for (const Technique& k : techniques()) names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", k.name);
+        t.report(t.position("technique"), fmt::format("{} = \"{}\" is not a technique; allowed: {} (backsim "
+                                                      "techniques lists them)",
+                                                      t.qualified("technique"), *name, names));
+      } else {
+        apply_technique(*technique, out);
+      }
+    }
+    std::optional<ToolControl> control;
+    if (t.has("control")) control = t.choice("control", schema::kToolControls);
+    else if (technique != nullptr) control = technique->control;
+    else if (!first) control = out.control;
+    else if (!t.has("technique"))
+      t.report(t.position("control"), fmt::format("motion.control is missing; allowed: {}, or a motion.technique "
+                                                  "that brings its own",
+                                                  schema::quoted_names(schema::kToolControls)));
+    assign(out.control, control);
+    return control;
+  }
+
+  // A stroke's own tool written out: { shape = ..., radius = ..., ... } (friction,
+  // mass and damping are [tool]'s).
+  std::optional<ToolSpec> read_inline_tool(const toml::table& table, const std::string& name) {
+    TableReader t(&table, name, position_of(table), {"shape", "radius", "length", "half_extents", "axis"}, log_);
+    ToolSpec tool;
+    tool.friction = spec_.tool.friction;
+    tool.mass = spec_.tool.mass;
+    tool.damping = spec_.tool.damping;
+    if (!t.require("shape", schema::quoted_names(schema::kToolShapes))) return std::nullopt;
+    const std::optional<ToolShape> shape = t.choice("shape", schema::kToolShapes);
+    const std::optional<double> radius = t.quantity("radius", Dimension::length, Interval::non_negative());
+    if (!shape || !radius) return std::nullopt;
+    tool.shape = *shape;
+    tool.radius = *radius;
+    if (tool.shape == ToolShape::capsule) assign(tool.length, t.quantity("length", Dimension::length, Interval::non_negative()));
+    if (tool.shape == ToolShape::box) assign(tool.half_extents, t.quantity3("half_extents", Dimension::length, Interval::positive()));
+    if (tool.shape != ToolShape::sphere) {
+      if (const std::optional<Vec3> axis = t.quantity3("axis", Dimension::dimensionless, Interval::any())) {
+        const double length = std::hypot((*axis)[0], (*axis)[1]);
+        if ((*axis)[2] != 0.0 || length == 0.0) {
+          t.report(t.position("axis"), fmt::format("{}.axis must be a non-zero direction in the skin plane", name));
+          return std::nullopt;
+        }
+        tool.axis = std::fabs(length - 1.0) <= kUnitLengthTolerance ? *axis : Vec3(*axis / length);
+      }
+    }
+    if ((tool.shape != ToolShape::box && tool.radius <= 0) ||
+        (tool.shape == ToolShape::box && tool.radius > tool.half_extents.minCoeff())) {
+      t.report(t.position("radius"), fmt::format("{}.radius = {} m does not fit the shape", name, tool.radius));
+      return std::nullopt;
+    }
+    return tool;
+  }
+
+  // The hand surface a stroke's `tool` key names, or nullptr (reported).
+  const ContactSurfaceSpec* stroke_surface(TableReader& t) {
+    const std::optional<std::string> name = t.string("tool");
+    if (!name) return nullptr;
+    const ContactSurfaceSpec* surface = find_contact_surface(*name);
+    if (surface == nullptr)
+      t.report(t.position("tool"), fmt::format("{} = \"{}\" is not a contact surface; allowed: {}",
+                                               t.qualified("tool"), *name, surface_names()));
+    return surface;
   }
 
   // The keys of one stroke, into `out` (absent keys keep its values).
   void read_stroke(TableReader& t, std::optional<ToolControl> control, MotionSpec& out) {
     read_path(t, out);
+    read_oscillation(t, control, out);
 
     // Keys of the other control mode are errors, not silently ignored values.
     const auto applies = [&](std::string_view key, ToolControl mode, std::string_view why) {
@@ -431,13 +637,49 @@ class ScenarioLoader {
     assign(out.hold_time, t.quantity("hold_time", Dimension::time, Interval::non_negative()));
     assign(out.speed, t.quantity("speed", Dimension::velocity, Interval::positive()));
     assign(out.start_time, t.quantity("start_time", Dimension::time, Interval::non_negative()));
-    read_repetitions(t, control, out);
+    read_repetitions(t, out);
+  }
+
+  // In-plane oscillation (friction) and percussion (tapotement, vibration).
+  void read_oscillation(TableReader& t, std::optional<ToolControl> control, MotionSpec& out) {
+    assign(out.oscillation, t.choice("oscillation", schema::kPathOscillations));
+    assign(out.oscillation_amplitude,
+           t.quantity("oscillation_amplitude", Dimension::length, Interval::non_negative()));
+    assign(out.oscillation_frequency,
+           t.quantity("oscillation_frequency", Dimension::rate, Interval::non_negative()));
+    if (const std::optional<Vec3> axis = t.quantity3("oscillation_axis", Dimension::dimensionless, Interval::any())) {
+      const double length = std::hypot((*axis)[0], (*axis)[1]);
+      if ((*axis)[2] != 0.0 || length == 0.0)
+        t.report(t.position("oscillation_axis"),
+                 fmt::format("{} must be a non-zero direction in the skin plane, [x, y, 0]", t.qualified("oscillation_axis")));
+      else
+        out.oscillation_axis = std::fabs(length - 1.0) <= kUnitLengthTolerance
+                                   ? std::array<double, 2>{(*axis)[0], (*axis)[1]}
+                                   : std::array<double, 2>{(*axis)[0] / length, (*axis)[1] / length};
+    }
+    if (out.oscillation != PathOscillation::none && (out.oscillation_amplitude == 0.0 || out.oscillation_frequency == 0.0))
+      t.report(t.position("oscillation"), fmt::format("{} = \"{}\" needs oscillation_amplitude > 0 and "
+                                                      "oscillation_frequency > 0",
+                                                      t.qualified("oscillation"),
+                                                      schema::name_of(schema::kPathOscillations, out.oscillation)));
+    assign(out.percussion_amplitude, t.quantity("percussion_amplitude", Dimension::length, Interval::non_negative()));
+    assign(out.percussion_frequency,
+           t.quantity("percussion_frequency", Dimension::rate, Interval::non_negative()));
+    if (out.percussion_amplitude > 0.0 && out.percussion_frequency == 0.0)
+      t.report(t.position("percussion_amplitude"),
+               fmt::format("{} > 0 needs {} > 0", t.qualified("percussion_amplitude"), t.qualified("percussion_frequency")));
+    // a strike is driven by the hand's movement: its depth, not a force target
+    if (out.percussion_amplitude > 0.0 && control == ToolControl::force)
+      t.report(t.has("percussion_amplitude") ? t.position("percussion_amplitude") : t.position("control"),
+               fmt::format("{} (percussion) needs control = \"kinematic\": a strike is a prescribed movement "
+                           "whose force is an outcome",
+                           t.qualified("percussion_amplitude")));
   }
 
   // [[motion.then]]: strokes made after the first, each starting from the previous
   // stroke's values. Every stroke but the last must be released (it lifts the tool
   // before the next begins).
-  void read_following(std::optional<ToolControl> control) {
+  void read_following() {
     const toml::node* motion = root_.get("motion");
     const toml::node* then = motion != nullptr && motion->is_table() ? motion->as_table()->get("then") : nullptr;
     if (then == nullptr) return;
@@ -447,9 +689,7 @@ class ScenarioLoader {
                                       "as a [[motion.then]] table");
       return;
     }
-    const std::vector<std::string_view> keys{"path", "press_depth", "normal_force", "max_depth",
-                                             "press_time", "hold_time", "speed", "release_time",
-                                             "lift_height", "repetitions", "start_time"};
+    const std::vector<std::string_view>& keys = kStrokeKeys;
     SourcePosition previous_position = position_of(*motion);
     std::string previous_name = "motion (the first stroke)";
     const MotionSpec* previous = &spec_.motion;
@@ -464,7 +704,21 @@ class ScenarioLoader {
       MotionSpec stroke = *previous;
       const std::string name = fmt::format("motion.then[{}]", i);
       TableReader t(&table, name, position_of(table), keys, log_);
+      const Technique* technique = nullptr;
+      const std::optional<ToolControl> control = read_stroke_head(t, stroke, false, technique);
       read_stroke(t, control, stroke);
+      // a named surface, an explicit tool or the technique's surface changes the tool;
+      // else the previous one's
+      const toml::node* tool = table.get("tool");
+      if (tool != nullptr && tool->is_table()) {
+        if (const std::optional<ToolSpec> explicit_tool = read_inline_tool(*tool->as_table(), name + ".tool"))
+          stroke.tool = tool_index(*explicit_tool);
+      } else {
+        const ContactSurfaceSpec* surface = tool != nullptr          ? stroke_surface(t)
+                                            : technique != nullptr ? find_contact_surface(technique->tool)
+                                                                   : nullptr;
+        if (surface != nullptr) stroke.tool = surface_tool(*surface, stroke);
+      }
       if (stroke.release_time == 0.0 && !t.has("repetitions")) stroke.repetitions = 1;  // not inherited
       spec_.following.push_back(stroke);
       previous = &spec_.following.back();
@@ -474,10 +728,8 @@ class ScenarioLoader {
   }
 
   // Repeated strokes: release, lift and return (engine/contact/tool_motion.hpp).
-  void read_repetitions(TableReader& t, std::optional<ToolControl> control, MotionSpec& out) {
-    const std::optional<double> release =
-        t.quantity("release_time", Dimension::time, Interval::non_negative());
-    assign(out.release_time, release);
+  void read_repetitions(TableReader& t, MotionSpec& out) {
+    assign(out.release_time, t.quantity("release_time", Dimension::time, Interval::non_negative()));
     assign(out.lift_height, t.quantity("lift_height", Dimension::length, Interval::positive()));
     const std::optional<std::int64_t> repetitions = t.integer("repetitions", 1, 1'000'000);
     if (repetitions) out.repetitions = static_cast<int>(*repetitions);
@@ -486,14 +738,6 @@ class ScenarioLoader {
                fmt::format("{} = {} needs {} > 0 (for example \"0.5 s\"): a stroke is repeated by lifting "
                            "the tool and carrying it back to the path's start",
                            t.qualified("repetitions"), *repetitions, t.qualified("release_time")));
-    }
-    // Force control has no lifted phase yet: with a zero target force the tool's
-    // depth would have no stiffness to be solved for.
-    if (control == ToolControl::force && release && *release > 0.0) {
-      t.report(t.position("release_time"),
-               fmt::format("{} (repeated strokes) needs control = \"kinematic\" for now; force-controlled "
-                           "strokes are made once",
-                           t.qualified("release_time")));
     }
     if (t.has("lift_height") && out.release_time == 0.0) {
       t.report(t.position("lift_height"),
@@ -516,8 +760,19 @@ class ScenarioLoader {
                                 thickness, thickness));
   }
 
+  // y of a vertebral level on this back (a path point [LEVEL, x]); null without a back.
+  const TableReader::LevelHeight* level_heights() {
+    if (!back_geometry_) return nullptr;
+    level_height_ = [this](std::string_view name) -> std::optional<double> {
+      const std::optional<int> index = models::level_index(name);
+      if (!index) return std::nullopt;
+      return back_geometry_->level_y(*index);
+    };
+    return &level_height_;
+  }
+
   void read_path(TableReader& t, MotionSpec& out) {
-    const auto path = t.quantity_pairs("path", Dimension::length);
+    const auto path = t.surface_points("path", level_heights());
     if (!path) return;
     bool path_valid = true;
     const double half_x = spec_.geometry.size[0] / 2.0;
@@ -551,6 +806,152 @@ class ScenarioLoader {
     if (path_valid) out.path = *path;
   }
 
+  // [[zone]]: skin areas whose load is reported; strokes go around those to avoid.
+  void read_zones() {
+    const toml::node* node = root_.get("zone");
+    if (node == nullptr || !node->is_array_of_tables()) return;
+    const toml::array& zones = *node->as_array();
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+      const toml::table& table = *zones[i].as_table();
+      TableReader t(&table, fmt::format("zone[{}]", i), position_of(table),
+                    {"name", "centre", "radius", "half_size", "avoid"}, log_);
+      ZoneSpec zone;
+      zone.name = fmt::format("zone_{}", i);
+      assign(zone.name, t.string("name"));
+      if (t.require("centre", "a point [x, y] or [LEVEL, x]")) assign(zone.centre, t.surface_point("centre", level_heights()));
+      if (t.has("radius") == t.has("half_size")) {
+        t.report(position_of(table), fmt::format("zone[{}] needs one of radius (a circle) or half_size = [x, y] (a "
+                                                 "rectangle)", i));
+        continue;
+      }
+      if (t.has("radius")) {
+        zone.shape = ZoneShape::circle;
+        assign(zone.radius, t.quantity("radius", Dimension::length, Interval::positive()));
+      } else {
+        zone.shape = ZoneShape::rectangle;
+        if (const auto h = t.surface_point("half_size", nullptr)) {
+          if ((*h)[0] <= 0 || (*h)[1] <= 0)
+            t.report(t.position("half_size"), fmt::format("zone[{}].half_size must be positive", i));
+          zone.half_size = *h;
+        }
+      }
+      for (const ZoneSpec& other : spec_.zones)
+        if (other.name == zone.name)
+          t.report(t.has("name") ? t.position("name") : position_of(table),
+                   fmt::format("zone[{}].name = \"{}\" is used twice; zone names must differ", i, zone.name));
+      bool avoid = true;
+      assign(avoid, t.boolean("avoid"));
+      spec_.zones.push_back(zone);
+      if (avoid) avoid_zone(t, zone);
+    }
+  }
+
+  // The tool's reach in the surface plane from its reference point.
+  static double tool_reach(const ToolSpec& tool) {
+    switch (tool.shape) {
+      case ToolShape::sphere: return tool.radius;
+      case ToolShape::capsule: return 0.5 * tool.length + tool.radius;
+      case ToolShape::box: return std::hypot(tool.half_extents.x(), tool.half_extents.y());
+    }
+    return tool.radius;
+  }
+
+  const ToolSpec& stroke_tool(const MotionSpec& stroke) const {
+    return stroke.tool == 0 ? spec_.tool : spec_.other_tools[static_cast<std::size_t>(stroke.tool - 1)];
+  }
+
+  // Reroutes every stroke around the zone: a path segment that comes closer than the
+  // avoided radius is replaced by an arc around it on the nearer side; a stroke made
+  // at one point inside it is an error (there is no way around a point).
+  void avoid_zone(TableReader& t, const ZoneSpec& zone) {
+    const Eigen::Vector2d c(zone.centre[0], zone.centre[1]);
+    const double zone_radius = zone.shape == ZoneShape::circle ? zone.radius : std::hypot(zone.half_size[0], zone.half_size[1]);
+    const auto reroute = [&](MotionSpec& stroke, std::string_view which) {
+      const double reach = tool_reach(stroke_tool(stroke)) + 2.0 * stroke.oscillation_amplitude;
+      const double r = zone_radius + reach + kAvoidanceMargin;
+      std::vector<std::array<double, 2>> out;
+      const auto point = [](const std::array<double, 2>& p) { return Eigen::Vector2d(p[0], p[1]); };
+      if (stroke.path.size() == 1) {
+        if ((point(stroke.path[0]) - c).norm() < r)
+          t.report(t.position("centre"), fmt::format("{} is made at one point {:.3f} m from zone \"{}\", inside the "
+                                                     "{:.3f} m it must keep (zone, tool and margin); move it or set "
+                                                     "avoid = false",
+                                                     which, (point(stroke.path[0]) - c).norm(), zone.name, r));
+        return;
+      }
+      out.push_back(stroke.path[0]);
+      for (std::size_t i = 1; i < stroke.path.size(); ++i) {
+        const Eigen::Vector2d a = point(stroke.path[i - 1]), b = point(stroke.path[i]);
+        const Eigen::Vector2d d = b - a;
+        const double len2 = d.squaredNorm();
+        // the chord of the circle of radius r the segment cuts, if any
+        const double s0 = std::clamp((c - a).dot(d) / len2, 0.0, 1.0);
+        const Eigen::Vector2d nearest = a + s0 * d;
+        if ((nearest - c).norm() >= r) {
+          out.push_back(stroke.path[i]);
+          continue;
+        }
+        if ((a - c).norm() < r || (b - c).norm() < r) {
+          t.report(t.position("centre"), fmt::format("{} starts or ends inside the {:.3f} m zone \"{}\" must keep "
+                                                     "(zone, tool and margin); move its ends or set avoid = false",
+                                                     which, r, zone.name));
+          return;
+        }
+        const double mid = (c - a).dot(d) / len2;
+        const double half = std::sqrt(r * r - (nearest - c).squaredNorm()) / std::sqrt(len2);
+        const Eigen::Vector2d enter = a + (mid - half) * d, leave = a + (mid + half) * d;
+        // go round on the side of the segment away from the centre (the shorter arc)
+        Eigen::Vector2d side = nearest - c;
+        if (side.norm() < 1e-12) side = Eigen::Vector2d(-d.y(), d.x());
+        const double a0 = std::atan2(enter.y() - c.y(), enter.x() - c.x());
+        const double a1 = std::atan2(leave.y() - c.y(), leave.x() - c.x());
+        double sweep = a1 - a0;
+        while (sweep > M_PI) sweep -= 2 * M_PI;
+        while (sweep < -M_PI) sweep += 2 * M_PI;
+        const double mid_angle = std::atan2(side.y(), side.x());
+        // the arc must pass through the side away from the centre: flip if it does not
+        double probe = a0 + 0.5 * sweep;
+        if (std::cos(probe - mid_angle) < 0) sweep += sweep > 0 ? -2 * M_PI : 2 * M_PI;
+        const int pieces = std::max(4, static_cast<int>(std::ceil(std::abs(sweep) / (M_PI / 12))));
+        out.push_back({enter.x(), enter.y()});
+        for (int k = 1; k < pieces; ++k) {
+          const double ang = a0 + sweep * k / pieces;
+          out.push_back({c.x() + r * std::cos(ang), c.y() + r * std::sin(ang)});
+        }
+        out.push_back({leave.x(), leave.y()});
+        out.push_back(stroke.path[i]);
+      }
+      stroke.path = out;
+    };
+    reroute(spec_.motion, "motion (the first stroke)");
+    for (std::size_t k = 0; k < spec_.following.size(); ++k) reroute(spec_.following[k], fmt::format("motion.then[{}]", k));
+  }
+
+  // Tapotement and vibration need inertia and a step that resolves them.
+  void check_dynamic_strokes() {
+    const auto check = [&](const MotionSpec& stroke, std::string_view which) {
+      const double f = std::max(stroke.percussion_frequency, 0.0);
+      if (stroke.percussion_amplitude == 0.0 || f == 0.0) return;
+      if (spec_.solver.integration != TimeIntegration::backward_euler)
+        log_.report(position_of_table("solver"),
+                    fmt::format("{} strikes (percussion) need inertia: set solver.integration = \"backward_euler\"",
+                                which));
+      const double max_step = 1.0 / (kStepsPerCycle * f);
+      if (spec_.solver.time_step > max_step * (1.0 + 1e-12))
+        log_.report(position_of_table("solver"),
+                    fmt::format("{} strikes at {} Hz: solver.time_step = {} s is too long; allowed: at most {} s "
+                                "({} steps per strike)",
+                                which, f, spec_.solver.time_step, max_step, kStepsPerCycle));
+    };
+    check(spec_.motion, "motion (the first stroke)");
+    for (std::size_t k = 0; k < spec_.following.size(); ++k) check(spec_.following[k], fmt::format("motion.then[{}]", k));
+  }
+
+  SourcePosition position_of_table(std::string_view name) const {
+    const toml::node* node = root_.get(name);
+    return node != nullptr ? position_of(*node) : SourcePosition{1, 1};
+  }
+
   void read_solver_and_output() {
     TableReader s = table("solver", {"integration", "time_step", "duration", "gravity",
                                      "max_newton_iterations", "newton_tolerance",
@@ -574,6 +975,17 @@ class ScenarioLoader {
                            spec_.solver.time_step, spec_.solver.duration));
     }
     assign(spec_.solver.gravity, s.quantity3("gravity", Dimension::acceleration, Interval::any()));
+    if (posture_ && s.has("gravity")) {
+      s.report(s.position("gravity"), "solver.gravity and geometry.posture both set gravity; keep one");
+    } else if (posture_) {
+      constexpr double g = 9.81;
+      switch (*posture_) {
+        case schema::Posture::prone: spec_.solver.gravity = Vec3(0, 0, -g); break;
+        case schema::Posture::side_lying_left: spec_.solver.gravity = Vec3(-g, 0, 0); break;
+        case schema::Posture::side_lying_right: spec_.solver.gravity = Vec3(g, 0, 0); break;
+        case schema::Posture::seated: spec_.solver.gravity = Vec3(0, -g, 0); break;
+      }
+    }
     assign(spec_.solver.max_newton_iterations,
            narrow(s.integer("max_newton_iterations", 1, 1000)));
     assign(spec_.solver.newton_tolerance,
@@ -660,6 +1072,11 @@ class ScenarioLoader {
   ModelSource model_;
   std::filesystem::path base_directory_;  // mesh files are relative to the scenario file
   std::optional<models::BackGeometry> back_geometry_;  // a valid back, for path checks
+  TableReader::LevelHeight level_height_;  // vertebral level -> y on back_geometry_
+  std::optional<schema::Posture> posture_;
+  bool tool_defined_ = false;              // [tool] has a shape or a surface
+  const ContactSurfaceSpec* first_surface_ = nullptr;  // tool.surface, laid along the first stroke
+  SourcePosition tool_position_;           // of tool.shape, or the [tool] header
   bool size_known_ = true;                // geometry.size is valid or defaulted (block only)
   SourcePosition thickness_position_;     // of geometry.size[2], if written
 };

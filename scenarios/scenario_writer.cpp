@@ -175,8 +175,18 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("mass", number(tool.mass));
   line("damping", number(tool.damping));
 
+  // a stroke's own tool, as an inline table (shape and sizes; friction, mass and damping are [tool]'s)
+  const auto inline_tool = [&](const ToolSpec& t) {
+    std::string s = "{ shape = " + toml_string(schema::name_of(schema::kToolShapes, t.shape)) + ", radius = " + number(t.radius);
+    if (t.shape == ToolShape::capsule) s += ", length = " + number(t.length);
+    if (t.shape == ToolShape::box) s += ", half_extents = " + vector3(t.half_extents);
+    if (t.shape != ToolShape::sphere) s += ", axis = " + vector3(t.axis);
+    return s + " }";
+  };
   // every key of a stroke: a following stroke would otherwise inherit the previous one's
   const auto stroke = [&](const MotionSpec& motion) {
+    line("control", toml_string(schema::name_of(schema::kToolControls, motion.control)));
+    if (motion.tool > 0) line("tool", inline_tool(spec.other_tools[static_cast<std::size_t>(motion.tool - 1)]));
     line("path", path_points(motion.path));
     if (motion.control == ToolControl::kinematic) {
       line("press_depth", number(motion.press_depth));
@@ -193,15 +203,29 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
       line("lift_height", number(motion.lift_height));
       line("repetitions", fmt::format("{}", motion.repetitions));
     }
+    line("oscillation", toml_string(schema::name_of(schema::kPathOscillations, motion.oscillation)));
+    line("oscillation_amplitude", number(motion.oscillation_amplitude));
+    line("oscillation_frequency", number(motion.oscillation_frequency));
+    line("oscillation_axis", vector3(Vec3(motion.oscillation_axis[0], motion.oscillation_axis[1], 0.0)));
+    line("percussion_amplitude", number(motion.percussion_amplitude));
+    line("percussion_frequency", number(motion.percussion_frequency));
   };
   out += "\n# Motion: control, path on the skin (m), depth (m) or force (N), times (s), speed (m/s).\n";
   out += "[motion]\n";
-  line("control", toml_string(schema::name_of(schema::kToolControls, spec.motion.control)));
   stroke(spec.motion);
   for (const MotionSpec& next : spec.following) {
     out += "\n# The next stroke, after the previous one ends.\n";
     out += "[[motion.then]]\n";
     stroke(next);
+  }
+  for (const ZoneSpec& zone : spec.zones) {
+    out += "\n# A marked skin zone whose load is reported (the paths above already go around it).\n";
+    out += "[[zone]]\n";
+    line("name", toml_string(zone.name));
+    line("centre", path_points({zone.centre}).substr(1, path_points({zone.centre}).size() - 2));
+    if (zone.shape == ZoneShape::circle) line("radius", number(zone.radius));
+    else line("half_size", path_points({zone.half_size}).substr(1, path_points({zone.half_size}).size() - 2));
+    line("avoid", "false");
   }
 
   const SolverSettings& solver = spec.solver;

@@ -55,6 +55,18 @@ inline constexpr std::array kToolShapes{NamedValue<ToolShape>{"sphere", ToolShap
 inline constexpr std::array kToolControls{
     NamedValue<ToolControl>{"kinematic", ToolControl::kinematic},
     NamedValue<ToolControl>{"force", ToolControl::force}};
+inline constexpr std::array kPathOscillations{
+    NamedValue<PathOscillation>{"none", PathOscillation::none},
+    NamedValue<PathOscillation>{"circle", PathOscillation::circle},
+    NamedValue<PathOscillation>{"line", PathOscillation::line}};
+// Body positions: where gravity points in the back's frame (x to the patient's right,
+// y cranial, z posterior). Prone: toward the table (-z); lying on the left side: the
+// left (-x) side down; seated: toward the feet (-y).
+enum class Posture { prone, side_lying_left, side_lying_right, seated };
+inline constexpr std::array kPostures{NamedValue<Posture>{"prone", Posture::prone},
+                                      NamedValue<Posture>{"side_lying_left", Posture::side_lying_left},
+                                      NamedValue<Posture>{"side_lying_right", Posture::side_lying_right},
+                                      NamedValue<Posture>{"seated", Posture::seated}};
 inline constexpr std::array kTimeIntegrations{
     NamedValue<TimeIntegration>{"quasi_static", TimeIntegration::quasi_static},
     NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};

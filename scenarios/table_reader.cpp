@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace backsim {
@@ -242,30 +243,78 @@ std::optional<std::vector<std::array<double, 2>>> TableReader::quantity_pairs(
   std::vector<std::array<double, 2>> points;
   bool all_valid = true;
   for (std::size_t i = 0; i < array->size(); ++i) {
-    const toml::node& element = *array->get(i);
-    const std::string label = fmt::format("{}[{}]", qualified(key), i);
-    const toml::array* pair = element.as_array();
-    if (pair == nullptr || pair->size() != 2) {
-      report(position_of(element),
-             pair == nullptr
-                 ? fmt::format("{} must be an [x, y] point, got {}", label, type_name(element))
-                 : fmt::format("{} must be an [x, y] point with 2 elements, got {}", label,
-                               pair->size()));
-      all_valid = false;
-      continue;
-    }
-    const std::optional<double> x =
-        quantity_of(*pair->get(0), label + "[0]", dimension, Interval::any());
-    const std::optional<double> y =
-        quantity_of(*pair->get(1), label + "[1]", dimension, Interval::any());
-    if (!x || !y) {
-      all_valid = false;
-      continue;
-    }
-    points.push_back({*x, *y});
+    const std::optional<std::array<double, 2>> point =
+        point_of(*array->get(i), fmt::format("{}[{}]", qualified(key), i), dimension, nullptr);
+    if (point) points.push_back(*point);
+    all_valid = all_valid && point.has_value();
   }
   if (!all_valid) return std::nullopt;
   return points;
+}
+
+std::optional<std::vector<std::array<double, 2>>> TableReader::surface_points(std::string_view key,
+                                                                               const LevelHeight* levels) {
+  const std::string what = "[x, y] points (lengths) or [LEVEL, x] (a vertebral level and a lateral offset)";
+  const toml::array* array = array_of(key, 0, what);
+  if (array == nullptr) return std::nullopt;
+  if (array->empty()) {
+    report(position(key), fmt::format("{} must have at least one point; allowed: an array of {}",
+                                      qualified(key), what));
+    return std::nullopt;
+  }
+  std::vector<std::array<double, 2>> points;
+  bool all_valid = true;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::optional<std::array<double, 2>> point =
+        point_of(*array->get(i), fmt::format("{}[{}]", qualified(key), i), Dimension::length, levels);
+    if (point) points.push_back(*point);
+    all_valid = all_valid && point.has_value();
+  }
+  if (!all_valid) return std::nullopt;
+  return points;
+}
+
+std::optional<std::array<double, 2>> TableReader::surface_point(std::string_view key, const LevelHeight* levels) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return std::nullopt;
+  return point_of(*node, qualified(key), Dimension::length, levels);
+}
+
+std::optional<std::array<double, 2>> TableReader::point_of(const toml::node& element, const std::string& label,
+                                                           Dimension dimension, const LevelHeight* levels) {
+  const toml::array* pair = element.as_array();
+  if (pair == nullptr || pair->size() != 2) {
+    report(position_of(element),
+           pair == nullptr
+               ? fmt::format("{} must be an [x, y] point, got {}", label, type_name(element))
+               : fmt::format("{} must be an [x, y] point with 2 elements, got {}", label, pair->size()));
+    return std::nullopt;
+  }
+  // [LEVEL, x]: a name (it starts with a letter; a quantity starts with a digit or sign)
+  const toml::node& first = *pair->get(0);
+  const std::optional<std::string_view> name = first.value<std::string_view>();
+  if (name && !name->empty() && std::isalpha(static_cast<unsigned char>(name->front()))) {
+    if (levels == nullptr) {
+      report(position_of(first), fmt::format("{}[0] = \"{}\" names a vertebral level, but only geometry.type = "
+                                             "\"back\" has vertebrae; allowed here: [x, y] lengths",
+                                             label, *name));
+      return std::nullopt;
+    }
+    const std::optional<double> y = (*levels)(*name);
+    if (!y) {
+      report(position_of(first), fmt::format("{}[0] = \"{}\" is not a vertebral level; allowed: C7, T1 to T12, "
+                                             "L1 to L5 (e.g. [\"T10\", \"-4 cm\"]: 4 cm left of T10)",
+                                             label, *name));
+      return std::nullopt;
+    }
+    const std::optional<double> x = quantity_of(*pair->get(1), label + "[1]", dimension, Interval::any());
+    if (!x) return std::nullopt;
+    return std::array<double, 2>{*x, *y};
+  }
+  const std::optional<double> x = quantity_of(first, label + "[0]", dimension, Interval::any());
+  const std::optional<double> y = quantity_of(*pair->get(1), label + "[1]", dimension, Interval::any());
+  if (!x || !y) return std::nullopt;
+  return std::array<double, 2>{*x, *y};
 }
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t min,

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,14 @@ class TableReader {
   // An array of at least one [x, y] pair of quantities.
   std::optional<std::vector<std::array<double, 2>>> quantity_pairs(std::string_view key,
                                                                    units::Dimension dimension);
+  // The height y of a named vertebral level, or nullopt for a name that is not one.
+  using LevelHeight = std::function<std::optional<double>(std::string_view)>;
+  // Points on the skin: [x, y] lengths, or [LEVEL, x] with a vertebral level's name
+  // ("T10") for y and the lateral offset x (patient's left negative). `levels` is
+  // null where the tissue has no vertebrae (a block): a level is then an error.
+  std::optional<std::vector<std::array<double, 2>>> surface_points(std::string_view key, const LevelHeight* levels);
+  // One such point (not an array of them).
+  std::optional<std::array<double, 2>> surface_point(std::string_view key, const LevelHeight* levels);
   // A TOML integer (a float is rejected even when it is whole) in [min, max].
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max);
   // An array of exactly 3 integers, each in [min, max].
@@ -104,6 +113,8 @@ class TableReader {
   std::optional<std::string> choice_text(std::string_view key, std::string_view allowed);
   std::optional<double> quantity_of(const toml::node& node, const std::string& label,
                                     units::Dimension dimension, const Interval& allowed);
+  std::optional<std::array<double, 2>> point_of(const toml::node& element, const std::string& label,
+                                                units::Dimension dimension, const LevelHeight* levels);
   std::optional<std::int64_t> integer_of(const toml::node& node, const std::string& label,
                                          std::int64_t min, std::int64_t max);
   // The array at `key` when it has `size` elements (any size if size is 0).

@@ -45,6 +45,7 @@ constexpr std::array kUnits{
     Unit{"kg/s", D::damping, 1.0, 1.0},
     Unit{"1/s", D::rate, 1.0, 1.0},
     Unit{"1/min", D::rate, 1.0, 60.0},
+    Unit{"Hz", D::rate, 1.0, 1.0},
     Unit{"W/m^3", D::power_density, 1.0, 1.0},
     Unit{"kW/m^3", D::power_density, 1e3, 1.0},
 };

@@ -16,6 +16,10 @@ double smoothstep(double u) {
 
 constexpr double kTwoPi = 6.283185307179586;
 
+// Fraction of its force at which a released force-controlled stroke takes over from
+// and gives back to the held depth (normal_force).
+constexpr double kHandoverForce = 0.1;
+
 }  // namespace
 
 StrokeMotion::StrokeMotion(const MotionSpec& spec) : spec_(spec) {
@@ -118,7 +122,14 @@ double StrokeMotion::depth(double t) const {
 
 double StrokeMotion::normal_force(double t) const {
   const double ph = phase(t);
-  return spec_.normal_force * press_fraction(ph) * (1.0 - release_fraction(ph));
+  if (!force_released()) return spec_.normal_force * press_fraction(ph) * (1.0 - release_fraction(ph));
+  // A released force stroke is handed between held and solved depth at
+  // kHandoverForce of its force, not at zero: with no force the tool's depth has no
+  // equilibrium to converge to (any height off the skin is one).
+  if (!depth_plan(t).free) return 0.0;
+  const double lo = kHandoverForce;
+  if (ph <= glide_end_) return spec_.normal_force * (lo + (1.0 - lo) * press_fraction(ph));
+  return spec_.normal_force * (1.0 - (1.0 - lo) * release_fraction(ph));
 }
 
 DepthPlan StrokeMotion::depth_plan(double t) const {

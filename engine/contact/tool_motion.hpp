@@ -16,9 +16,9 @@
 // Force control: the depth is solved for while the tool is pressed; a released
 // force-controlled stroke holds it where it cannot be solved for (no contact, no
 // stiffness): the first half of press_time lowers the lifted tool to the undeformed
-// surface and the second half ramps the force up; the first half of release_time
-// ramps the force down and the second half lifts the tool from the depth where it
-// let go (DepthPlan::release_weight).
+// surface and the second half ramps the force from a tenth of its target up; the
+// first half of release_time ramps it back down to a tenth and the second half lifts
+// the tool from the depth where it let go (DepthPlan::release_weight).
 //
 // Friction strokes add an in-plane oscillation (circles or a line) and percussive
 // strokes a rise-and-strike of the depth, both from the hold's start to the glide's

@@ -22,6 +22,20 @@ namespace {
 constexpr int kFrictionPasses = 2;
 constexpr double kFrictionLagTolerance = 1e-2;
 
+
+double total_normal_force(const Scratch& w) {
+  double sum = 0;
+  for (double f : w.friction_normal_force) sum += f;
+  return sum;
+}
+
+[[noreturn]] void fail(const State& s, double dt, const std::string& what, const char* advice) {
+  throw SolverFailure(fmt::format("step {} (t = {:.6g} s -> {:.6g} s): {}; {}", s.step + 1, s.time,
+                                  s.time + dt, what, advice));
+}
+
+}  // namespace
+
 StepTargets targets_at(const Model& m, const State& s, double dt) {
   StepTargets t;
   t.time = s.time + dt;
@@ -36,19 +50,6 @@ StepTargets targets_at(const Model& m, const State& s, double dt) {
   t.tool_position_start = s.tool_position;
   return t;
 }
-
-double total_normal_force(const Scratch& w) {
-  double sum = 0;
-  for (double f : w.friction_normal_force) sum += f;
-  return sum;
-}
-
-[[noreturn]] void fail(const State& s, double dt, const std::string& what, const char* advice) {
-  throw SolverFailure(fmt::format("step {} (t = {:.6g} s -> {:.6g} s): {}; {}", s.step + 1, s.time,
-                                  s.time + dt, what, advice));
-}
-
-}  // namespace
 
 StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   const auto wall_start = std::chrono::steady_clock::now();

@@ -12,4 +12,8 @@ namespace backsim {
 // as it was at the start of the step.
 StepStats step(const Model& model, State& state, Scratch& scratch, double dt);
 
+// The per-step constants of a step of length dt from `state`: the tool's place, its
+// force target and the active stroke's tool.
+StepTargets targets_at(const Model& model, const State& state, double dt);
+
 }  // namespace backsim

@@ -67,6 +67,7 @@ TEST_CASE("rigid motions produce no elastic force", "[patch]") {
   p.model = &m;
   p.h = 0.01;
   State s = initial_state(m);
+  p.targets = targets_at(m, s, p.h);
   const Mat3 R = Eigen::AngleAxisd(0.9, Vec3(0.3, -1, 2).normalized()).toRotationMatrix();
   const Vec3 t(0.05, -0.02, 0.3);
   for (Index i = 0; i < m.node_count(); ++i) {

@@ -21,6 +21,13 @@ inline void require_same_stroke(const MotionSpec& a, const MotionSpec& b) {
   CHECK(a.release_time == b.release_time);
   CHECK(a.lift_height == b.lift_height);
   CHECK(a.repetitions == b.repetitions);
+  CHECK(a.tool == b.tool);
+  CHECK(a.oscillation == b.oscillation);
+  CHECK(a.oscillation_amplitude == b.oscillation_amplitude);
+  CHECK(a.oscillation_frequency == b.oscillation_frequency);
+  CHECK(a.oscillation_axis == b.oscillation_axis);
+  CHECK(a.percussion_amplitude == b.percussion_amplitude);
+  CHECK(a.percussion_frequency == b.percussion_frequency);
 }
 
 inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) {
@@ -41,6 +48,23 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.tool.friction == b.tool.friction);
   CHECK(a.tool.mass == b.tool.mass);
   CHECK(a.tool.damping == b.tool.damping);
+  REQUIRE(a.other_tools.size() == b.other_tools.size());
+  for (std::size_t i = 0; i < a.other_tools.size(); ++i) {
+    CHECK(a.other_tools[i].shape == b.other_tools[i].shape);
+    CHECK(a.other_tools[i].radius == b.other_tools[i].radius);
+    CHECK(a.other_tools[i].length == b.other_tools[i].length);
+    CHECK(a.other_tools[i].half_extents == b.other_tools[i].half_extents);
+    CHECK(a.other_tools[i].axis == b.other_tools[i].axis);
+    CHECK(a.other_tools[i].friction == b.other_tools[i].friction);
+  }
+  REQUIRE(a.zones.size() == b.zones.size());
+  for (std::size_t i = 0; i < a.zones.size(); ++i) {
+    CHECK(a.zones[i].name == b.zones[i].name);
+    CHECK(a.zones[i].shape == b.zones[i].shape);
+    CHECK(a.zones[i].centre == b.zones[i].centre);
+    CHECK(a.zones[i].radius == b.zones[i].radius);
+    CHECK(a.zones[i].half_size == b.zones[i].half_size);
+  }
   require_same_stroke(a.motion, b.motion);
   REQUIRE(a.following.size() == b.following.size());
   for (std::size_t i = 0; i < a.following.size(); ++i) require_same_stroke(a.following[i], b.following[i]);
