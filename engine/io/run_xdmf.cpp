@@ -89,7 +89,8 @@ std::filesystem::path write_run_xdmf(const std::filesystem::path& run_h5) {
 
   std::string out;
   out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<!-- backsim run " + xdmf::xml_escaped(name) + ": one grid per frame (docs/output.md) -->\n";
+  // (no file name in the comment: a name with "--" would end it)
+  out += "<!-- a backsim run: one grid per frame (docs/output.md) -->\n";
   out += "<Xdmf Version=\"3.0\">\n  <Domain>\n";
   out += "    <Grid Name=\"backsim run\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
   for (std::size_t frame = 0; frame < times.size(); ++frame) {

@@ -34,7 +34,7 @@ std::filesystem::path write_back_model_xdmf(const std::filesystem::path& model_h
 
   std::string out;
   out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<!-- backsim back model " + xdmf::xml_escaped(name) + " (models/io/model_writer.hpp) -->\n";
+  out += "<!-- a backsim back model (models/io/model_writer.hpp) -->\n";
   out += "<Xdmf Version=\"3.0\">\n  <Domain>\n";
   out += "    <Grid Name=\"back model\" GridType=\"Collection\" CollectionType=\"Spatial\">\n";
 
