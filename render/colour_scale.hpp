@@ -1,0 +1,30 @@
+// The range a colour bar spans and its tick marks: round numbers a reader can take
+// off the bar, a range that holds every value shown (no clipped colours unless the
+// user asks for a range), and for diverging maps a range symmetric about the centre
+// so that the neutral colour means "no change".
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace backsim::render {
+
+struct ColourScale {
+  double low = 0, high = 1;   // shown units; the map's ends
+  std::vector<double> ticks;  // inside [low, high], ascending
+  int decimals = 0;           // for the tick labels
+
+  double fraction(double value) const { return high > low ? (value - low) / (high - low) : 0.5; }
+  std::string label(double value) const;
+};
+
+// The scale for `values` (NaN ignored): from their minimum to their maximum
+// extended to round ticks, or symmetric about `centre`. A constant field gets a
+// small range around its value.
+ColourScale automatic_scale(std::span<const double> values, std::optional<double> centre);
+// The user's range, with round ticks inside it.
+ColourScale fixed_scale(double low, double high);
+
+}  // namespace backsim::render
