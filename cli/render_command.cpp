@@ -181,7 +181,9 @@ struct Selection {
 };
 
 int render(const RenderCommandOptions& o) {
-  const auto [width, height] = parse_size(o.size);
+  // a back is taller than wide: one panel fits a 5:4 picture, two a 16:10 one
+  const bool two_panels = !o.compare.empty();
+  const auto [width, height] = parse_size(o.size.empty() ? (two_panels ? "1600x1000" : "1250x1000") : o.size);
   std::optional<double> time;
   if (!o.time.empty()) time = parse_quantity_or_throw("--time", o.time, units::Dimension::time);
   std::optional<double> depth;
@@ -291,6 +293,7 @@ int render(const RenderCommandOptions& o) {
   for (const auto& p : paths) files += (files.empty() ? "" : " and ") + p.filename().string();
   picture.subtitle = fmt::format("{}, seen from behind ({}, backsim)", where, files);
   if (layer == SampleLayer::muscle) picture.unsampled_label = "no muscle (over the spine)";
+  picture.label_muscles = !main.view.muscle_region.empty();
   if (layer == SampleLayer::depth) picture.unsampled_label = "no tissue this deep";
 
   std::filesystem::path output = o.output;

@@ -75,6 +75,20 @@ struct ViewTransform {
   Point operator()(const Vec3& p) const { return (*this)(p.x(), p.y()); }
 };
 
+// "trapezius_lower_right" -> "lower trapezius"; empty for the left side and for
+// regions not worth a label (skin, fat, fasciae, the lumped other muscle).
+std::string muscle_display_name(const std::string& region) {
+  static const std::pair<const char*, const char*> names[] = {
+      {"trapezius_upper_right", "upper trapezius"},     {"trapezius_middle_right", "middle trapezius"},
+      {"trapezius_lower_right", "lower trapezius"},     {"latissimus_dorsi_right", "latissimus dorsi"},
+      {"rhomboids_right", "rhomboids"},                 {"erector_spinae_thoracic_right", "erector spinae"},
+      {"erector_spinae_lumbar_right", "erector spinae"}, {"multifidus_right", "multifidus"},
+      {"quadratus_lumborum_right", "quadratus lumborum"}};
+  for (const auto& [region_name, display] : names)
+    if (region == region_name) return display;
+  return {};
+}
+
 bool is_vertebral_level(const std::string& name) {
   if (name == "C7") return true;
   if (name.size() < 2 || name.size() > 3 || (name[0] != 'T' && name[0] != 'L')) return false;
@@ -222,6 +236,7 @@ void draw_surface(cairo_t* cr, const Panel& panel, const Picture& picture, const
 // whole view (its silhouette).
 void draw_outlines(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double line) {
   const SkinView& view = *panel.view;
+  const std::vector<std::int32_t>& region = view.muscle_region.empty() ? view.sample_region : view.muscle_region;
   std::map<std::pair<Index, Index>, std::vector<std::size_t>> edges;
   for (std::size_t f = 0; f < view.faces.size(); ++f)
     for (int k = 0; k < 3; ++k) {
@@ -236,7 +251,7 @@ void draw_outlines(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixe
     cairo_line_to(cr, b.x(), b.y());
   };
   for (const auto& [e, faces] : edges)
-    if (faces.size() == 2 && view.sample_region[faces[0]] != view.sample_region[faces[1]]) segment(e);
+    if (faces.size() == 2 && region[faces[0]] != region[faces[1]]) segment(e);
   set_colour(cr, kInk, 0.55);
   cairo_set_line_width(cr, line);
   cairo_stroke(cr);
@@ -322,6 +337,37 @@ void draw_tool(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, 
   }
 }
 
+// The main muscles named on the patient's right half (x > 0) (the left mirrors it), at the
+// middle of each muscle's patch of skin; patches too small for their name are left out.
+void draw_muscle_names(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double font) {
+  const SkinView& view = *panel.view;
+  const TetMesh& mesh = *panel.mesh;
+  std::map<std::int32_t, std::pair<Point, double>> patches;  // region: (area-weighted centre, area), pixels
+  for (std::size_t f = 0; f < view.faces.size(); ++f) {
+    const std::int32_t r = view.muscle_region[f];
+    if (r < 0) continue;
+    const Tri& t = view.faces[f];
+    const Point a = to_pixels(panel.deformed[static_cast<std::size_t>(t[0])]);
+    const Point b = to_pixels(panel.deformed[static_cast<std::size_t>(t[1])]);
+    const Point c = to_pixels(panel.deformed[static_cast<std::size_t>(t[2])]);
+    const double area = 0.5 * std::abs((b - a).x() * (c - a).y() - (b - a).y() * (c - a).x());
+    auto& [centre, total] = patches[r];
+    centre += area * (a + b + c) / 3.0;
+    total += area;
+  }
+  set_font(cr, font);
+  const double midline = to_pixels(0.0, 0.0).x();
+  for (const auto& [region, patch] : patches) {
+    const std::string name = muscle_display_name(mesh.region_names[static_cast<std::size_t>(region)]);
+    if (name.empty() || patch.second <= 0) continue;
+    Point centre = patch.first / patch.second;
+    const double w = text_width(cr, name);
+    if (patch.second < 2.5 * w * font) continue;  // room for about two lines of the name
+    centre.x() = std::max(centre.x(), midline + 0.5 * w + 1.2 * font);  // clear of the spine's labels
+    draw_text(cr, name, centre.x(), centre.y() + 0.35 * font, Align::centre, kInk, 0.28 * font);
+  }
+}
+
 struct Box {
   double x = 0, y = 0, w = 0, h = 0;
 };
@@ -336,9 +382,11 @@ void draw_colour_bar(cairo_t* cr, const Picture& picture, const Box& bar, double
     set_colour(cr, c);
     cairo_fill(cr);
   }
-  cairo_rectangle(cr, bar.x, bar.y, bar.w, bar.h);
+  // the frame around the bar, not over it: the end colours stay visible
+  const double frame = 0.08 * font;
+  cairo_rectangle(cr, bar.x - frame / 2, bar.y - frame / 2, bar.w + frame, bar.h + frame);
   set_colour(cr, kInk);
-  cairo_set_line_width(cr, 0.08 * font);
+  cairo_set_line_width(cr, frame);
   cairo_stroke(cr);
   set_font(cr, 0.85 * font);
   for (const double tick : picture.scale.ticks) {
@@ -375,7 +423,7 @@ void write_picture_png(const Picture& picture, const std::filesystem::path& path
   set_font(cr, 0.9 * font, true);
   const double unit = text_width(cr, picture.style.unit);
   set_font(cr, 0.8 * font);
-  const double legend = picture.unsampled_label.empty() ? 0 : 1.6 * font + text_width(cr, picture.unsampled_label);
+  const double legend = picture.unsampled_label.empty() ? 0.0 : 1.6 * font + text_width(cr, picture.unsampled_label);
   const double bar_width = 1.1 * font;
   const double column = std::max({bar_width + 0.5 * font + labels, unit, legend}) + margin;
 
@@ -417,6 +465,7 @@ void write_picture_png(const Picture& picture, const std::filesystem::path& path
     draw_surface(cr, panel, picture, to_pixels);
     draw_outlines(cr, panel, to_pixels, std::max(1.0, 0.07 * font));
     draw_tool(cr, panel, to_pixels, font);
+    if (picture.label_muscles) draw_muscle_names(cr, panel, to_pixels, 0.66 * font);
     draw_levels(cr, panel, to_pixels, 0.62 * font);
     cairo_restore(cr);
 
@@ -428,9 +477,15 @@ void write_picture_png(const Picture& picture, const std::filesystem::path& path
     draw_text(cr, "patient's right \u25b6", x_right, y_label, Align::right, Rgb{0.3, 0.3, 0.33});
   }
 
-  const Box bar{W - column, panels_top + 1.0 * font, bar_width, std::min(panel_h * 0.62, panel_h - 4.0 * font)};
+  // the bar stands next to the drawings, not at the far edge of a wide picture
+  const double drawings_right = panels_left + static_cast<double>(n - 1) * (panel_w + gap) + panel_w / 2 + scale * span.x() / 2;
+  const double bar_x = std::min(W - column, drawings_right + 2.5 * font);
+  const Box bar{bar_x, panels_top + 1.0 * font, bar_width, std::min(panel_h * 0.62, panel_h - 4.0 * font)};
   draw_colour_bar(cr, picture, bar, font);
-  if (!picture.unsampled_label.empty()) {
+  bool any_unsampled = false;
+  for (const Panel& p : picture.panels)
+    for (const double v : p.face_values) any_unsampled = any_unsampled || !std::isfinite(v);
+  if (any_unsampled && !picture.unsampled_label.empty()) {
     const double y = bar.y + bar.h + 1.6 * font;
     cairo_rectangle(cr, bar.x, y, bar.w, 0.9 * font);
     set_colour(cr, kUnsampled);

@@ -46,6 +46,7 @@ struct Picture {
   ColourScale scale;
   std::string unsampled_label;      // legend of the grey faces; empty: none shown
   bool smooth = true;               // values averaged to the nodes and interpolated; else one colour per face
+  bool label_muscles = false;       // name the main muscles (on a back, coloured by the muscle layer)
   std::vector<Panel> panels;
 };
 

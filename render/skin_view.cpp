@@ -113,7 +113,8 @@ bool is_muscle_region(const std::string& region_name) {
 SkinView make_skin_view(const TetMesh& mesh, SampleLayer layer, double depth) {
   const BoundarySurface boundary = extract_boundary_surface(mesh);
   std::vector<bool> muscle(mesh.region_names.size(), false);
-  if (has_muscle(mesh))
+  const bool with_muscle = has_muscle(mesh);
+  if (with_muscle)
     for (std::size_t r = 0; r < muscle.size(); ++r) muscle[r] = is_muscle_region(mesh.region_names[r]);
   const ColumnIndex columns(mesh);
 
@@ -126,21 +127,22 @@ SkinView make_skin_view(const TetMesh& mesh, SampleLayer layer, double depth) {
     const Vec3 normal = (b - a).cross(c - a);
     if (normal.z() <= kFacingBehind * normal.norm()) continue;
     const Index own = boundary.tet_of_tri[static_cast<std::size_t>(f)];
-    Index sample = own;
-    if (layer != SampleLayer::surface) {
+    Index sample = layer == SampleLayer::surface ? own : kNoTet;
+    Index first_muscle = kNoTet;
+    if (layer != SampleLayer::surface || with_muscle) {
       const Vec3 centre = (a + b + c) / 3.0;
-      sample = kNoTet;
       for (const Crossing& x : columns.column(centre.x(), centre.y())) {
         if (x.z_low > centre.z() + 1e-9) continue;  // above this face (an overhang)
-        const bool hit = layer == SampleLayer::muscle
-                              ? muscle[static_cast<std::size_t>(mesh.region[static_cast<std::size_t>(x.tet)])]
-                              : (x.z_low <= centre.z() - depth && centre.z() - depth <= x.z_high);
-        if (hit) {
+        const bool is_muscle = muscle[static_cast<std::size_t>(mesh.region[static_cast<std::size_t>(x.tet)])];
+        if (is_muscle && first_muscle == kNoTet) first_muscle = x.tet;
+        if (layer == SampleLayer::depth && sample == kNoTet && x.z_low <= centre.z() - depth &&
+            centre.z() - depth <= x.z_high)
           sample = x.tet;
-          break;
-        }
       }
+      if (layer == SampleLayer::muscle) sample = first_muscle;
     }
+    if (with_muscle)
+      view.muscle_region.push_back(first_muscle != kNoTet ? mesh.region[static_cast<std::size_t>(first_muscle)] : -1);
     view.faces.push_back(tri);
     view.face_tet.push_back(own);
     view.sample_tet.push_back(sample);

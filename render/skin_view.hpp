@@ -29,6 +29,9 @@ struct SkinView {
   std::vector<Index> face_tet;       // [F] the face's own element
   std::vector<Index> sample_tet;     // [F] the element whose value colours the face, or kNoTet (unsampled)
   std::vector<std::int32_t> sample_region;  // [F] its region, or -1
+  // [F] the first muscle under the face, or -1: the muscle outlines and names are
+  // drawn from it whatever layer the colours come from (empty without muscles)
+  std::vector<std::int32_t> muscle_region;
 };
 
 // Regions other than skin, fat and the fasciae, by the back model's names

@@ -110,7 +110,7 @@ void check_data_items(const std::string& xml, hid_t file) {
 }  // namespace
 
 TEST_CASE("a run's XDMF sidecar opens in ParaView's XDMF 3 readers with the HDF5 arrays", "[viz][xdmf]") {
-  const std::filesystem::path run = shared_run("back_touch");
+  const std::filesystem::path run = back_run();
   ScratchDirectory dir("xdmf-run");
   std::filesystem::path sidecar = run;
   sidecar.replace_extension(".xdmf");

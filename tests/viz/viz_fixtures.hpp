@@ -17,9 +17,9 @@
 namespace backsim::test {
 
 // BACKSIM_BIN_DIR/../test-fixtures/<name>-<backsim's mtime>.h5, from the scenario
-// tests/data/viz/<name>.toml. The first process to get the lock runs it; a rebuilt
-// backsim gets a fresh run.
-inline std::filesystem::path shared_run(const std::string& name) {
+// file `scenario` (relative to tests/data). The first process to get the lock runs
+// it; a rebuilt backsim gets a fresh run.
+inline std::filesystem::path shared_run(const std::string& name, const std::string& scenario_file) {
   const std::filesystem::path bin = std::string(BACKSIM_BIN_DIR) + "/backsim";
   const auto stamp = static_cast<std::uint64_t>(std::filesystem::last_write_time(bin).time_since_epoch().count());
   const std::filesystem::path dir = std::filesystem::path(BACKSIM_BIN_DIR).parent_path() / "test-fixtures";
@@ -30,7 +30,7 @@ inline std::filesystem::path shared_run(const std::string& name) {
   REQUIRE(lock >= 0);
   REQUIRE(::flock(lock, LOCK_EX) == 0);
   if (!std::filesystem::exists(run)) {
-    const std::string scenario = std::string(BACKSIM_TEST_DATA_DIR) + "/viz/" + name + ".toml";
+    const std::string scenario = std::string(BACKSIM_TEST_DATA_DIR) + "/" + scenario_file;
     const ProcessResult r = run_backsim({"run", scenario, "-o", run.string(), "-q", "--threads", "1"}, dir);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -39,6 +39,11 @@ inline std::filesystem::path shared_run(const std::string& name) {
   ::close(lock);
   return run;
 }
+
+// A few steps of a ball on the coarse desk-worker back (tests/data/viz/back_touch.toml).
+inline std::filesystem::path back_run() { return shared_run("back_touch", "viz/back_touch.toml"); }
+// A sphere gliding on the block: no anatomy, one region (tests/data/cli/small_glide.toml).
+inline std::filesystem::path block_run() { return shared_run("small_glide", "cli/small_glide.toml"); }
 
 // A whole numeric dataset converted to double (ints included), with its shape.
 struct DoubleArray {
