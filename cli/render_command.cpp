@@ -205,7 +205,6 @@ int render(const RenderCommandOptions& o) {
   }
   const bool before_after = compare.size() == 2 && compare[0] == "before" && compare[1] == "after";
   if (o.animate && !compare.empty()) throw UsageError("--animate and --compare: give one of them");
-  if (before_after && time) throw UsageError("--compare before,after picks its own frames: no --time");
 
   // The field and where it is read: the first run decides.
   RunReader first(o.run);
@@ -241,7 +240,10 @@ int render(const RenderCommandOptions& o) {
     const double start = main.scenario.motion_start.value_or(0.0);
     std::size_t before = 0;
     while (before + 1 < times.size() && times[before] < start - 1e-9) ++before;
-    const std::size_t after = times.size() - 1;
+    const std::size_t after = time ? nearest_frame(*main.reader, *time) : times.size() - 1;
+    if (after <= before)
+      throw InvalidInput(fmt::format("{}: --time {} is not after the motion's start ({})", o.run.string(),
+                                     seconds_text(times[after]), seconds_text(times[before])));
     selection.frames = {{&main, before}, {&main, after}};
     selection.captions = {fmt::format("before the strokes: t = {}", seconds_text(times[before])),
                           fmt::format("after: t = {}", seconds_text(times[after]))};

@@ -12,7 +12,7 @@ struct RenderCommandOptions {
   std::string field;             // empty: tone if the run has it, else pressure
   std::string time;              // "30s", "2 min"; empty: the last frame
   std::filesystem::path output;  // empty: RUN_FIELD.png (RUN_FIELD.gif with --animate), next to RUN.h5
-  std::string compare;           // "before,after" or "A.h5,B.h5" (this run and another)
+  std::string compare;           // "before,after" (after: --time, default the last frame) or "A.h5,B.h5" (this run and another)
   bool animate = false;          // every frame: OUT_frames/frame_NNNN.png, then OUT.gif / OUT.mp4 if a tool is installed
   std::string layer;             // surface, muscle; empty: muscle for tone on a back, else surface
   std::string depth;             // "1 cm": colour by the tissue this far under the skin
