@@ -98,7 +98,6 @@ struct LoadedRun {
   std::unique_ptr<RunReader> reader;
   SkinView view;
   RunScenario scenario;
-  std::vector<Eigen::Vector2d> tool_path;
 };
 
 // [M] the mean length of the displacement of each tet's nodes, m
@@ -132,7 +131,6 @@ Panel make_panel(const LoadedRun& run, const render::FieldStyle& style, std::siz
   p.deformed = run.reader->mesh().nodes;
   for (std::size_t i = 0; i < u.size(); ++i) p.deformed[i] += u[i];
   p.face_values = face_values(run, style, frame, u);
-  p.tool_path = run.tool_path;
   const double t = run.reader->frame_times()[frame];
   const std::vector<double>& steps = run.reader->tool_times();
   if (!steps.empty()) {
@@ -140,8 +138,14 @@ Panel make_panel(const LoadedRun& run, const render::FieldStyle& style, std::siz
     std::size_t k = 0;
     while (k + 1 < steps.size() && steps[k + 1] <= t + 1e-9) ++k;
     p.tool_now = run.reader->tool_positions()[k].head<2>();
-    // the path so far, so that an animation draws the stroke as it goes
-    p.tool_path.resize(std::min(p.tool_path.size(), k + 1));
+    // the strokes so far (an animation draws them as they go): the steps pressing in
+    bool pressing = false;
+    for (std::size_t i = 0; i <= k; ++i) {
+      const bool pressed = run.reader->tool_depths()[i] > 0;
+      if (pressed && !pressing) p.tool_strokes.emplace_back();
+      if (pressed) p.tool_strokes.back().push_back(run.reader->tool_positions()[i].head<2>());
+      pressing = pressed;
+    }
   }
   p.tool_radius = run.scenario.tool_radius;
   p.landmarks = run.reader->landmarks();
@@ -158,7 +162,6 @@ LoadedRun load_run(const std::filesystem::path& path, SampleLayer layer, double 
   if (run.view.faces.empty())
     throw InvalidInput(fmt::format("{}: the mesh has no skin surface facing +z to look at", path.string()));
   run.scenario = read_scenario(*run.reader);
-  for (const Vec3& p : run.reader->tool_positions()) run.tool_path.push_back(p.head<2>());
   return run;
 }
 
@@ -285,7 +288,7 @@ int render(const RenderCommandOptions& o) {
   picture.width = width;
   picture.height = height;
   picture.style = style;
-  picture.scale = range ? render::fixed_scale(range->first, range->second) : render::automatic_scale(all_values, style.centre);
+  picture.scale = range ? render::fixed_scale(range->first, range->second, all_values) : render::automatic_scale(all_values, style.centre);
   picture.smooth = !o.flat;
   picture.title = style.title;
   const std::string where = layer == SampleLayer::muscle   ? "in the muscle under the skin"

@@ -27,6 +27,20 @@ std::vector<double> ticks_between(double low, double high, double step) {
   return ticks;
 }
 
+// The value below which a share `q` of the sorted values lies (nearest rank).
+double percentile(const std::vector<double>& sorted, double q) {
+  const auto rank = static_cast<std::size_t>(std::lround(q * static_cast<double>(sorted.size() - 1)));
+  return sorted[rank];
+}
+
+void mark_beyond(ColourScale& s, std::span<const double> values) {
+  for (const double v : values) {
+    if (!std::isfinite(v)) continue;
+    s.beyond_low = s.beyond_low || v < s.low;
+    s.beyond_high = s.beyond_high || v > s.high;
+  }
+}
+
 }  // namespace
 
 std::string ColourScale::label(double value) const {
@@ -35,17 +49,20 @@ std::string ColourScale::label(double value) const {
 }
 
 ColourScale automatic_scale(std::span<const double> values, std::optional<double> centre) {
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  constexpr double kShare = 0.995;  // the share of the values the bar spans
+  std::vector<double> finite;
   for (const double v : values)
-    if (std::isfinite(v)) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
+    if (std::isfinite(v)) finite.push_back(centre ? std::abs(v - *centre) : v);
+  std::sort(finite.begin(), finite.end());
+  double lo = centre.value_or(0.0), hi = lo;
+  if (!finite.empty()) {
+    if (centre) {
+      lo = *centre - percentile(finite, kShare);
+      hi = *centre + percentile(finite, kShare);
+    } else {
+      lo = percentile(finite, 1.0 - kShare);
+      hi = percentile(finite, kShare);
     }
-  if (!std::isfinite(lo)) lo = hi = centre.value_or(0.0);
-  if (centre) {
-    const double reach = std::max(std::abs(hi - *centre), std::abs(lo - *centre));
-    lo = *centre - reach;
-    hi = *centre + reach;
   }
   if (hi - lo <= 1e-12 * std::max(1.0, std::abs(hi))) {  // a constant field
     const double pad = std::max(std::abs(hi) * 0.05, 1e-3);
@@ -63,16 +80,18 @@ ColourScale automatic_scale(std::span<const double> values, std::optional<double
   }
   s.ticks = ticks_between(s.low, s.high, step);
   s.decimals = decimals_for(step);
+  mark_beyond(s, values);
   return s;
 }
 
-ColourScale fixed_scale(double low, double high) {
+ColourScale fixed_scale(double low, double high, std::span<const double> values) {
   ColourScale s;
   s.low = low;
   s.high = high;
   const double step = round_step(high - low, 5);
   s.ticks = ticks_between(low, high, step);
   s.decimals = decimals_for(step);
+  mark_beyond(s, values);
   return s;
 }
 

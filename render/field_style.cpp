@@ -9,7 +9,7 @@ FieldStyle field_style(const std::string& field, const std::string& units) {
     return {field, "Tissue pressure", "kPa", 1e-3, ColourMap::cool_warm, 0.0, false};
   if (field == "perfusion_index")
     // 1 = resting inflow: blue where blood is held back, red where it is flushed in
-    return {field, "Blood inflow", "x resting", 1.0, ColourMap::cool_warm, 1.0, false};
+    return {field, "Blood inflow", "\u00d7 resting", 1.0, ColourMap::cool_warm, 1.0, false};
   if (field == "flushed_volume")
     return {field, "Blood flushed out", "mL per L of tissue", 1e3, ColourMap::viridis, std::nullopt, false};
   if (field == "stimulus_dose")

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <tuple>
 #include <set>
 #include <utility>
 
@@ -279,40 +280,45 @@ void draw_levels(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels
   }
 }
 
-void draw_tool(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double font) {
-  // the path: a white line with a dark casing reads on every colour of the map
-  std::vector<Point> path;
-  for (const Point& q : panel.tool_path) {
-    const Point p = to_pixels(q.x(), q.y());
-    if (path.empty() || (p - path.back()).norm() > 0.5) path.push_back(p);
-  }
-  if (path.size() >= 2) {
-    const auto stroke_path = [&](double width, double r, double g, double b, double alpha) {
-      cairo_move_to(cr, path[0].x(), path[0].y());
-      for (std::size_t i = 1; i < path.size(); ++i) cairo_line_to(cr, path[i].x(), path[i].y());
-      cairo_set_source_rgba(cr, r, g, b, alpha);
-      cairo_set_line_width(cr, width);
-      cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_stroke(cr);
-    };
-    stroke_path(0.36 * font, kInk.r, kInk.g, kInk.b, 0.85);
-    stroke_path(0.16 * font, 1, 1, 1, 1);
-    // an arrowhead at the end shows the direction of the stroke
-    std::size_t k = path.size() - 2;
-    while (k > 0 && (path.back() - path[k]).norm() < 0.8 * font) --k;
-    const Point tip = path.back();
-    const Point d = (tip - path[k]).normalized();
-    const Point side(-d.y(), d.x());
-    const Point base = tip - 0.9 * font * d;
-    cairo_move_to(cr, tip.x() + 0.2 * font * d.x(), tip.y() + 0.2 * font * d.y());
-    cairo_line_to(cr, base.x() + 0.45 * font * side.x(), base.y() + 0.45 * font * side.y());
-    cairo_line_to(cr, base.x() - 0.45 * font * side.x(), base.y() - 0.45 * font * side.y());
-    cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_fill_preserve(cr);
-    set_colour(cr, kInk, 0.85);
-    cairo_set_line_width(cr, 0.1 * font);
+void draw_stroke(cairo_t* cr, const std::vector<Point>& path, double font) {
+  const auto stroke_path = [&](double width, double r, double g, double b, double alpha) {
+    cairo_move_to(cr, path[0].x(), path[0].y());
+    for (std::size_t i = 1; i < path.size(); ++i) cairo_line_to(cr, path[i].x(), path[i].y());
+    cairo_set_source_rgba(cr, r, g, b, alpha);
+    cairo_set_line_width(cr, width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_stroke(cr);
+  };
+  // a white line with a dark casing reads on every colour of the map
+  stroke_path(0.36 * font, kInk.r, kInk.g, kInk.b, 0.85);
+  stroke_path(0.16 * font, 1, 1, 1, 1);
+  // an arrowhead at the end shows the direction of the stroke
+  std::size_t k = path.size() - 2;
+  while (k > 0 && (path.back() - path[k]).norm() < 0.8 * font) --k;
+  const Point tip = path.back();
+  const Point d = (tip - path[k]).normalized();
+  const Point side(-d.y(), d.x());
+  const Point base = tip - 0.9 * font * d;
+  cairo_move_to(cr, tip.x() + 0.2 * font * d.x(), tip.y() + 0.2 * font * d.y());
+  cairo_line_to(cr, base.x() + 0.45 * font * side.x(), base.y() + 0.45 * font * side.y());
+  cairo_line_to(cr, base.x() - 0.45 * font * side.x(), base.y() - 0.45 * font * side.y());
+  cairo_close_path(cr);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_fill_preserve(cr);
+  set_colour(cr, kInk, 0.85);
+  cairo_set_line_width(cr, 0.1 * font);
+  cairo_stroke(cr);
+}
+
+void draw_tool(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double font) {
+  for (const std::vector<Point>& stroke : panel.tool_strokes) {
+    std::vector<Point> path;
+    for (const Point& q : stroke) {
+      const Point p = to_pixels(q.x(), q.y());
+      if (path.empty() || (p - path.back()).norm() > 0.5) path.push_back(p);
+    }
+    if (path.size() >= 2) draw_stroke(cr, path, font);
   }
   if (panel.tool_now) {
     const Point c = to_pixels(panel.tool_now->x(), panel.tool_now->y());
@@ -339,10 +345,10 @@ void draw_tool(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, 
 
 // The main muscles named on the patient's right half (x > 0) (the left mirrors it), at the
 // middle of each muscle's patch of skin; patches too small for their name are left out.
-void draw_muscle_names(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double font) {
+void draw_muscle_names(cairo_t* cr, const Panel& panel, const ViewTransform& to_pixels, double right_edge, double font) {
   const SkinView& view = *panel.view;
   const TetMesh& mesh = *panel.mesh;
-  std::map<std::int32_t, std::pair<Point, double>> patches;  // region: (area-weighted centre, area), pixels
+  std::map<std::int32_t, std::pair<Point, double>> patches;  // region: (area-weighted sum of centres, area), pixels
   for (std::size_t f = 0; f < view.faces.size(); ++f) {
     const std::int32_t r = view.muscle_region[f];
     if (r < 0) continue;
@@ -351,7 +357,7 @@ void draw_muscle_names(cairo_t* cr, const Panel& panel, const ViewTransform& to_
     const Point b = to_pixels(panel.deformed[static_cast<std::size_t>(t[1])]);
     const Point c = to_pixels(panel.deformed[static_cast<std::size_t>(t[2])]);
     const double area = 0.5 * std::abs((b - a).x() * (c - a).y() - (b - a).y() * (c - a).x());
-    auto& [centre, total] = patches[r];
+    auto& [centre, total] = patches.try_emplace(r, Point::Zero(), 0.0).first->second;  // Eigen does not zero
     centre += area * (a + b + c) / 3.0;
     total += area;
   }
@@ -364,6 +370,7 @@ void draw_muscle_names(cairo_t* cr, const Panel& panel, const ViewTransform& to_
     const double w = text_width(cr, name);
     if (patch.second < 2.5 * w * font) continue;  // room for about two lines of the name
     centre.x() = std::max(centre.x(), midline + 0.5 * w + 1.2 * font);  // clear of the spine's labels
+    centre.x() = std::min(centre.x(), right_edge - 0.5 * w - 0.3 * font);  // inside the back
     draw_text(cr, name, centre.x(), centre.y() + 0.35 * font, Align::centre, kInk, 0.28 * font);
   }
 }
@@ -382,11 +389,31 @@ void draw_colour_bar(cairo_t* cr, const Picture& picture, const Box& bar, double
     set_colour(cr, c);
     cairo_fill(cr);
   }
-  // the frame around the bar, not over it: the end colours stay visible
-  const double frame = 0.08 * font;
-  cairo_rectangle(cr, bar.x - frame / 2, bar.y - frame / 2, bar.w + frame, bar.h + frame);
+  // the frame around the bar, not over it: the end colours stay visible. An end
+  // beyond which some values lie is a triangle in the end's colour.
+  const double frame = 0.08 * font, tip = 0.9 * bar.w;
+  const double top = bar.y - frame / 2, bottom = bar.y + bar.h + frame / 2;
+  const double left = bar.x - frame / 2, right = bar.x + bar.w + frame / 2;
+  for (const auto& [beyond, y0, sign, t] : {std::tuple{picture.scale.beyond_high, top, -1.0, 1.0},
+                                            std::tuple{picture.scale.beyond_low, bottom, 1.0, 0.0}}) {
+    if (!beyond) continue;
+    cairo_move_to(cr, left, y0);
+    cairo_line_to(cr, bar.x + bar.w / 2, y0 + sign * tip);
+    cairo_line_to(cr, right, y0);
+    cairo_close_path(cr);
+    set_colour(cr, map_colour(picture.style.map, t));
+    cairo_fill(cr);
+  }
+  cairo_move_to(cr, left, top);
+  if (picture.scale.beyond_high) cairo_line_to(cr, bar.x + bar.w / 2, top - tip);
+  cairo_line_to(cr, right, top);
+  cairo_line_to(cr, right, bottom);
+  if (picture.scale.beyond_low) cairo_line_to(cr, bar.x + bar.w / 2, bottom + tip);
+  cairo_line_to(cr, left, bottom);
+  cairo_close_path(cr);
   set_colour(cr, kInk);
   cairo_set_line_width(cr, frame);
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
   cairo_stroke(cr);
   set_font(cr, 0.85 * font);
   for (const double tick : picture.scale.ticks) {
@@ -397,7 +424,7 @@ void draw_colour_bar(cairo_t* cr, const Picture& picture, const Box& bar, double
     draw_text(cr, picture.scale.label(tick), bar.x + bar.w + 0.5 * font, y + 0.3 * font, Align::left);
   }
   set_font(cr, 0.9 * font, true);
-  draw_text(cr, picture.style.unit, bar.x, bar.y - 0.8 * font, Align::left);
+  draw_text(cr, picture.style.unit, bar.x, bar.y - 0.8 * font - (picture.scale.beyond_high ? bar.w : 0.0), Align::left);
 }
 
 }  // namespace
@@ -465,7 +492,7 @@ void write_picture_png(const Picture& picture, const std::filesystem::path& path
     draw_surface(cr, panel, picture, to_pixels);
     draw_outlines(cr, panel, to_pixels, std::max(1.0, 0.07 * font));
     draw_tool(cr, panel, to_pixels, font);
-    if (picture.label_muscles) draw_muscle_names(cr, panel, to_pixels, 0.66 * font);
+    if (picture.label_muscles) draw_muscle_names(cr, panel, to_pixels, to_pixels(hi.x(), 0).x(), 0.66 * font);
     draw_levels(cr, panel, to_pixels, 0.62 * font);
     cairo_restore(cr);
 
@@ -486,7 +513,7 @@ void write_picture_png(const Picture& picture, const std::filesystem::path& path
   for (const Panel& p : picture.panels)
     for (const double v : p.face_values) any_unsampled = any_unsampled || !std::isfinite(v);
   if (any_unsampled && !picture.unsampled_label.empty()) {
-    const double y = bar.y + bar.h + 1.6 * font;
+    const double y = bar.y + bar.h + 1.6 * font + (picture.scale.beyond_low ? bar.w : 0.0);
     cairo_rectangle(cr, bar.x, y, bar.w, 0.9 * font);
     set_colour(cr, kUnsampled);
     cairo_fill_preserve(cr);

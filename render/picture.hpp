@@ -32,7 +32,9 @@ struct Panel {
   const SkinView* view = nullptr;
   std::vector<Vec3> deformed;             // [N] node positions at this frame, m
   std::vector<double> face_values;        // [view faces] shown value, NaN where unsampled
-  std::vector<Eigen::Vector2d> tool_path; // xy of the tool's reference point, step by step, m
+  // xy of the tool's reference point while it pressed, one polyline per stroke, m
+  // (its moves in the air are left out: the arrows show the strokes' direction)
+  std::vector<std::vector<Eigen::Vector2d>> tool_strokes;
   std::optional<Eigen::Vector2d> tool_now;  // xy at this frame, m
   double tool_radius = 0;                 // m; 0: unknown (drawn as a marker)
   std::vector<NamedPoint> landmarks;      // /anatomy (vertebral levels are drawn)

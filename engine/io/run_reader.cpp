@@ -42,6 +42,7 @@ struct RunReader::Impl {
   std::vector<std::string> fields;
   std::vector<double> tool_times;
   std::vector<Vec3> tool_positions;
+  std::vector<double> tool_depths;
   std::vector<NamedPoint> landmarks;
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -157,9 +158,12 @@ struct RunReader::Impl {
     if (xdmf::dataset_exists(file.get(), "/tool/time")) {
       tool_times = read_all<double>("/tool/time", H5T_NATIVE_DOUBLE, 1);
       tool_positions = read_vec3("/tool/position");
-      // The step records may hold a row more than the time in a killed run.
-      tool_positions.resize(std::min(tool_positions.size(), tool_times.size()));
-      tool_times.resize(tool_positions.size());
+      tool_depths = read_all<double>("/tool/depth", H5T_NATIVE_DOUBLE, 1);
+      // The step records of a killed run may differ by a row: keep the common ones.
+      const std::size_t steps = std::min({tool_times.size(), tool_positions.size(), tool_depths.size()});
+      tool_times.resize(steps);
+      tool_positions.resize(steps);
+      tool_depths.resize(steps);
     }
 
     if (xdmf::dataset_exists(file.get(), "/anatomy/landmark_names")) {
@@ -186,6 +190,7 @@ std::string RunReader::scenario_text() const { return impl_->string_attribute(im
 const std::vector<std::string>& RunReader::field_names() const { return impl_->fields; }
 const std::vector<double>& RunReader::tool_times() const { return impl_->tool_times; }
 const std::vector<Vec3>& RunReader::tool_positions() const { return impl_->tool_positions; }
+const std::vector<double>& RunReader::tool_depths() const { return impl_->tool_depths; }
 const std::vector<NamedPoint>& RunReader::landmarks() const { return impl_->landmarks; }
 
 std::vector<Vec3> RunReader::displacement(std::size_t frame) const {

@@ -44,9 +44,11 @@ class RunReader {
   std::vector<double> field(const std::string& name, std::size_t frame) const;
   std::string field_units(const std::string& name) const;
 
-  // The tool's reference point at the end of each step: [T] s and [T] m.
+  // The tool at the end of each step: [T] time (s), reference point (m), depth
+  // below the undeformed surface (m; > 0 while it presses).
   const std::vector<double>& tool_times() const;
   const std::vector<Vec3>& tool_positions() const;
+  const std::vector<double>& tool_depths() const;
 
   // /anatomy/landmark_names with /anatomy/landmark_skin; empty when the run has no
   // /anatomy group (a block or an imported mesh).
