@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   render_cmd->add_flag("--animate", render.animate, "Every frame: numbered PNGs, and a GIF (ImageMagick) or MP4 (ffmpeg)");
   render_cmd->add_option("--layer", render.layer, "surface or muscle: the tissue whose value colours the skin");
   render_cmd->add_option("--depth", render.depth, "Colour by the tissue this deep under the skin, e.g. 1cm");
-  render_cmd->add_option("--size", render.size, "WIDTHxHEIGHT in pixels (default 1250x1000, 1600x1000 with --compare)");
+  render_cmd->add_option("--size", render.size, "WIDTHxHEIGHT in pixels (default 1250x1000; 1600x1000 with --compare, 1000x800 with --animate)");
   render_cmd->add_option("--range", render.range, "LOW,HIGH of the colour bar in the units shown (default: fitted)");
   render_cmd->add_flag("--flat", render.flat, "One colour per skin face (default: values interpolated)");
 

@@ -58,7 +58,8 @@ std::pair<double, double> parse_range(const std::string& text) {
   return {lo, hi};
 }
 
-std::string seconds_text(double t) { return t < 120 ? fmt::format("{:.1f} s", t) : fmt::format("{:.1f} min", t / 60); }
+// "0.27 s", "10 s", "7.17 min": three significant digits, minutes from two minutes on
+std::string seconds_text(double t) { return t < 120 ? fmt::format("{:.3g} s", t) : fmt::format("{:.3g} min", t / 60); }
 
 // The frame nearest to `time`; InvalidInput when the time is outside the run
 // (more than half a frame interval beyond its ends).
@@ -185,8 +186,10 @@ struct Selection {
 
 int render(const RenderCommandOptions& o) {
   // a back is taller than wide: one panel fits a 5:4 picture, two a 16:10 one
+  // an animation's frames are smaller: ImageMagick holds every frame in memory
   const bool two_panels = !o.compare.empty();
-  const auto [width, height] = parse_size(o.size.empty() ? (two_panels ? "1600x1000" : "1250x1000") : o.size);
+  const auto [width, height] =
+      parse_size(!o.size.empty() ? o.size : two_panels ? "1600x1000" : o.animate ? "1000x800" : "1250x1000");
   std::optional<double> time;
   if (!o.time.empty()) time = parse_quantity_or_throw("--time", o.time, units::Dimension::time);
   std::optional<double> depth;
@@ -229,7 +232,8 @@ int render(const RenderCommandOptions& o) {
   std::vector<std::filesystem::path> paths{o.run};
   if (compare.size() == 2 && !before_after) {
     // "A.h5,B.h5": the first is this run (it may be named again), the second the other
-    if (std::filesystem::path(compare[0]) != o.run)
+    std::error_code ignored;
+    if (std::filesystem::weakly_canonical(compare[0], ignored) != std::filesystem::weakly_canonical(o.run, ignored))
       throw UsageError(fmt::format("--compare {}: the first run must be the one rendered ({})", o.compare, o.run.string()));
     paths.push_back(compare[1]);
   }
@@ -250,8 +254,10 @@ int render(const RenderCommandOptions& o) {
     selection.frames = {{&main, before}, {&main, after}};
     selection.captions = {fmt::format("before the strokes: t = {}", seconds_text(times[before])),
                           fmt::format("after: t = {}", seconds_text(times[after]))};
-    fmt::print("backsim render: before = frame {} (t = {}, the motion's start), after = frame {} (t = {})\n", before,
-               seconds_text(times[before]), after, seconds_text(times[after]));
+    fmt::print("backsim render: before = frame {} (t = {}, {}), after = frame {} (t = {})\n", before,
+               seconds_text(times[before]),
+               main.scenario.motion_start ? "the motion's start" : "the first frame: the run's scenario could not be read",
+               after, seconds_text(times[after]));
   } else if (runs.size() == 2) {
     const double t = time.value_or(std::min(times.back(), runs[1].reader->frame_times().back()));
     for (const LoadedRun& run : runs) {

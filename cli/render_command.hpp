@@ -16,7 +16,7 @@ struct RenderCommandOptions {
   bool animate = false;          // every frame: OUT_frames/frame_NNNN.png, then OUT.gif / OUT.mp4 if a tool is installed
   std::string layer;             // surface, muscle; empty: muscle for tone on a back, else surface
   std::string depth;             // "1 cm": colour by the tissue this far under the skin
-  std::string size;              // "WIDTHxHEIGHT"; empty: 1250x1000, 1600x1000 with --compare
+  std::string size;              // "WIDTHxHEIGHT"; empty: 1250x1000, 1600x1000 with --compare, 1000x800 with --animate
   std::string range;             // "LOW,HIGH" in the units shown; empty: fitted to the values
   bool flat = false;             // one colour per skin face instead of interpolated values
 };
