@@ -1,5 +1,6 @@
 #include "cli/render_command.hpp"
 
+#include "cli/animation_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "engine/core/error.hpp"
 #include "engine/io/run_reader.hpp"
@@ -166,19 +167,6 @@ LoadedRun load_run(const std::filesystem::path& path, SampleLayer layer, double 
   return run;
 }
 
-// Runs `command` through the shell; true when it exits 0.
-bool shell(const std::string& command) { return std::system((command + " > /dev/null 2>&1").c_str()) == 0; }
-
-std::string quoted(const std::filesystem::path& p) {
-  std::string q = "'";
-  for (const char c : p.string()) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// ImageMagick's convert: the real one says so in its version (a stand-in may not).
-bool has_imagemagick() { return shell("convert -version | grep -q ImageMagick"); }
-bool has_ffmpeg() { return shell("ffmpeg -version"); }
-
 struct Selection {
   std::vector<std::pair<const LoadedRun*, std::size_t>> frames;  // (run, frame) per panel
   std::vector<std::string> captions;
@@ -330,36 +318,19 @@ int render(const RenderCommandOptions& o) {
     render::write_picture_png(picture, frames_dir / fmt::format("frame_{:04d}.png", i));
   }
   fmt::print("backsim render: wrote {} frames to {}\n", panels.size(), frames_dir.string());
-  const std::string extension = output.extension().string();
   // a frame for every 0.1 s of the run, shown for 0.1 s, slowed to at least 5 s for a short run
   const double run_span = times.back() - times.front();
   const double seconds_per_frame = std::clamp(std::max(run_span, 5.0) / static_cast<double>(panels.size()), 0.04, 1.0);
-  if (extension == ".gif") {
-    if (!has_imagemagick()) {
-      fmt::print(stderr, "backsim render: ImageMagick (convert) is not installed: no {}; the frames are in {}\n",
-                 output.string(), frames_dir.string());
-      return exit_code::ok;
-    }
-    const std::filesystem::path partial = output.string() + ".partial.gif";
-    const std::string command = fmt::format("convert -delay {} -loop 0 {}/frame_*.png -layers Optimize {}",
-                                            static_cast<int>(std::lround(100 * seconds_per_frame)), quoted(frames_dir),
-                                            quoted(partial));
-    if (!shell(command)) throw OutputFailure(fmt::format("{}: ImageMagick failed: {}", output.string(), command));
-    std::filesystem::rename(partial, output);
-  } else if (extension == ".mp4") {
-    if (!has_ffmpeg()) {
-      fmt::print(stderr, "backsim render: ffmpeg is not installed: no {}; the frames are in {}\n", output.string(),
+  std::string tool;
+  switch (write_animation_file(frames_dir, output, seconds_per_frame, tool)) {
+    case AnimationResult::not_a_video_name:
+      return exit_code::ok;  // frames only
+    case AnimationResult::tool_missing:
+      fmt::print(stderr, "backsim render: {} is not installed: no {}; the frames are in {}\n", tool, output.string(),
                  frames_dir.string());
       return exit_code::ok;
-    }
-    const std::filesystem::path partial = output.string() + ".partial.mp4";
-    const std::string command = fmt::format(
-        "ffmpeg -y -framerate {} -i {}/frame_%04d.png -c:v libx264 -pix_fmt yuv420p -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 {}",
-        1.0 / seconds_per_frame, quoted(frames_dir), quoted(partial));
-    if (!shell(command)) throw OutputFailure(fmt::format("{}: ffmpeg failed: {}", output.string(), command));
-    std::filesystem::rename(partial, output);
-  } else {
-    return exit_code::ok;  // frames only
+    case AnimationResult::written:
+      break;
   }
   fmt::print("backsim render: wrote {}\n", output.string());
   return exit_code::ok;

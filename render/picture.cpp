@@ -12,7 +12,6 @@
 #include <memory>
 #include <numeric>
 #include <tuple>
-#include <set>
 #include <utility>
 
 namespace backsim::render {
