@@ -2,6 +2,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/lesson/view_command.hpp"
 #include "cli/model_command.hpp"
+#include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
 
@@ -63,6 +64,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2u, 100000u));
   view_cmd->add_flag("-q,--quiet", view.quiet, "No summary");
 
+  cli::RenderCommandOptions render;
+  auto* render_cmd = app.add_subcommand("render", "Draw a field of a run on the back seen from behind (PNG, or an animation)");
+  render_cmd->add_option("run", render.run, "Run file (HDF5)")->required();
+  render_cmd->add_option("-f,--field", render.field, "tone, pressure, perfusion_index, flushed_volume, stimulus_dose, displacement");
+  render_cmd->add_option("-t,--time", render.time, "Time to show, e.g. 30s or \"2 min\" (the nearest frame; default: the last)");
+  render_cmd->add_option("-o,--output", render.output, "PNG file (with --animate: .gif, .mp4 or a name for the frames)");
+  render_cmd->add_option("--compare", render.compare, "before,after or RUN_A.h5,RUN_B.h5: two panels on one scale");
+  render_cmd->add_flag("--animate", render.animate, "Every frame: numbered PNGs, and a GIF (ImageMagick) or MP4 (ffmpeg)");
+  render_cmd->add_option("--layer", render.layer, "surface or muscle: the tissue whose value colours the skin");
+  render_cmd->add_option("--depth", render.depth, "Colour by the tissue this deep under the skin, e.g. 1cm");
+  render_cmd->add_option("--size", render.size, "WIDTHxHEIGHT in pixels (default 1250x1000; 1600x1000 with --compare, 1000x800 with --animate)");
+  render_cmd->add_option("--range", render.range, "LOW,HIGH of the colour bar in the units shown (default: fitted)");
+  render_cmd->add_flag("--flat", render.flat, "One colour per skin face (default: values interpolated)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -81,6 +96,7 @@ int main(int argc, char** argv) {
     }
     if (view_cmd->parsed()) return cli::run_view_command(view);
     if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
+    if (render_cmd->parsed()) return cli::run_render_command(render);
     if (model_cmd->parsed()) {
       if (*seed_opt) model.seed = model_seed;
       for (const std::string& s : model_sets) {

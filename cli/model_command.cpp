@@ -5,6 +5,7 @@
 #include "models/back/back_mesher.hpp"
 #include "models/back/back_regions.hpp"
 #include "models/io/model_writer.hpp"
+#include "models/io/model_xdmf.hpp"
 
 #include <fmt/format.h>
 
@@ -80,6 +81,7 @@ int run_model_command(const ModelCommandOptions& options) {
   try {
     const models::BackModel model = models::generate_back(subject, *resolution);
     models::write_back_model_hdf5(model, options.output);
+    models::write_back_model_xdmf(options.output);
     if (!options.quiet) {
       print_region_table(model);
       fmt::print("wrote {}\n", options.output.string());

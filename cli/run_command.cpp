@@ -2,10 +2,12 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_anatomy.hpp"
 #include "cli/tissue_outputs.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/io/run_writer.hpp"
+#include "engine/io/run_xdmf.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/simulation.hpp"
 #include "scenarios/model_inputs.hpp"
@@ -109,6 +111,7 @@ int run_run_command(const RunCommandOptions& options) {
     writer = std::make_unique<RunWriter>(
         output, model.mesh, make_provenance(scenario.resolved_text, scenario.spec.run.seed, threads, options.command_line),
         tissue.frame_fields());
+    write_run_anatomy(*writer, scenario);
   } catch (const OutputFailure& e) {
     std::fprintf(stderr, "backsim: cannot write results: %s\n", e.what());
     return exit_code::output_failure;
@@ -131,6 +134,7 @@ int run_run_command(const RunCommandOptions& options) {
     }
     tissue.write_summary(*writer, state);
     writer->finish();
+    write_run_xdmf(output);  // only once the run file is final
     if (!options.quiet) {
       print_summary(scenario, model, scratch, summary, output, threads);
       tissue.print_summary(state);
@@ -141,6 +145,7 @@ int run_run_command(const RunCommandOptions& options) {
     std::fprintf(stderr, "backsim: solver failure: %s\n", e.what());
     try {
       writer->fail(e.what());
+      write_run_xdmf(output);
       std::fprintf(stderr, "backsim: the frames computed before the failure are in %s (status \"solver_failure\")\n",
                    output.string().c_str());
     } catch (const OutputFailure& w) {

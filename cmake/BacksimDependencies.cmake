@@ -9,6 +9,7 @@ find_package(fmt REQUIRED)                             # libfmt-dev: formatting
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # libtomlplusplus-dev: scenarios
 find_package(CLI11 REQUIRED)                           # libcli11-dev: command line
 find_package(ZLIB REQUIRED)                            # zlib1g-dev: compressed .vtu data arrays
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)  # libcairo2-dev: backsim render pictures (PNG, fonts)
 # Bullet in double precision (bullet-float64): the tools' collision shapes and the
 # reference soft-body backend. CMake's FindBullet only knows the float build.
 pkg_check_modules(BULLET REQUIRED IMPORTED_TARGET bullet-float64)
