@@ -4,6 +4,7 @@
 #include "cli/model_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/techniques_command.hpp"
 #include "cli/validate_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2u, 100000u));
   view_cmd->add_flag("-q,--quiet", view.quiet, "No summary");
 
+  auto* techniques_cmd =
+      app.add_subcommand("techniques", "List the massage techniques, hand surfaces, skin conditions and styles");
+
   cli::RenderCommandOptions render;
   auto* render_cmd = app.add_subcommand("render", "Draw a field of a run on the back seen from behind (PNG, or an animation)");
   render_cmd->add_option("run", render.run, "Run file (HDF5)")->required();
@@ -97,6 +101,7 @@ int main(int argc, char** argv) {
     if (view_cmd->parsed()) return cli::run_view_command(view);
     if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
     if (render_cmd->parsed()) return cli::run_render_command(render);
+    if (techniques_cmd->parsed()) return cli::run_techniques_command();
     if (model_cmd->parsed()) {
       if (*seed_opt) model.seed = model_seed;
       for (const std::string& s : model_sets) {

@@ -111,6 +111,24 @@ void TissueOutputs::write_summary(RunWriter& writer, const State& state) const {
   scalar("net_work", t.net_work, "J", "work of the tool on the tissue, negative parts included");
   scalar("peak_bone_pressure", t.peak_bone_pressure, "Pa", "largest normal pressure on the held (bone) surface");
   scalar("peak_principal_strain", t.peak_principal_strain, "1", "largest principal Green-Lagrange strain");
+  write_zone_loads(writer, t);
+}
+
+// /metrics/zones: the tool's load on each marked zone (injury zones, the spine).
+void TissueOutputs::write_zone_loads(RunWriter& writer, const RunTotals& t) const {
+  if (model_.zones.empty()) return;
+  std::vector<std::string> names;
+  for (const ZoneSpec& z : model_.zones) names.push_back(z.name);
+  writer.write_strings("/metrics/zones/names", names, "name of zone i ([[zone]] of the scenario)");
+  const auto series = [&](const char* name, double ZoneLoad::*field, const char* units, const char* what) {
+    std::vector<double> v;
+    for (const ZoneLoad& z : t.zones) v.push_back(z.*field);
+    writer.write_dataset(std::string("/metrics/zones/") + name, v, 0, units, what);
+  };
+  series("peak_force", &ZoneLoad::peak_force, "N", "largest contact force of the tool on the zone in a step");
+  series("peak_pressure", &ZoneLoad::peak_pressure, "Pa", "largest contact pressure of the tool at a point of the zone");
+  series("impulse", &ZoneLoad::impulse, "N s", "contact force on the zone integrated over the run");
+  series("contact_time", &ZoneLoad::contact_time, "s", "time the tool touched the zone");
 }
 
 void TissueOutputs::print_summary(const State& state) const {
@@ -119,6 +137,10 @@ void TissueOutputs::print_summary(const State& state) const {
   fmt::print("  work           {:.3g} J by the tool (net {:.3g} J)\n", t.therapist_work, t.net_work);
   fmt::print("  peak on bone   {:.3g} kPa; peak principal strain {:.3g}\n", 1e-3 * t.peak_bone_pressure,
              t.peak_principal_strain);
+  for (std::size_t z = 0; z < t.zones.size(); ++z)
+    fmt::print("  zone {:<9} peak {:.3g} N, {:.3g} kPa; {:.3g} N s over {:.3g} s of contact\n",
+               model_.zones[z].name, t.zones[z].peak_force, 1e-3 * t.zones[z].peak_pressure, t.zones[z].impulse,
+               t.zones[z].contact_time);
   bool header = false;
   for (std::size_t r = 0; r < now_.volume.size(); ++r) {
     const bool muscle = model_.materials[r].active.max_stress > 0 && before.active_tension[r] > 0;

@@ -24,6 +24,8 @@ class TissueOutputs {
   void print_summary(const State& state) const;
 
  private:
+  void write_zone_loads(RunWriter& writer, const RunTotals& totals) const;
+
   const Model& model_;
   RegionMetrics now_, first_;
   bool have_first_ = false;

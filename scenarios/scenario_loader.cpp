@@ -44,6 +44,8 @@ const std::vector<std::string_view> kStrokeKeys{
 // the contact that spreads beyond the tool's outline.
 constexpr double kAvoidanceMargin = 0.01;  // m
 
+constexpr std::string_view kSpineZone = "spinous_processes";
+
 // A mesh larger than this takes far too long to be what someone meant; the limit also
 // keeps every node and element id well inside the 32-bit Index.
 constexpr std::int64_t kMaxTets = 5'000'000;
@@ -844,6 +846,25 @@ class ScenarioLoader {
       spec_.zones.push_back(zone);
       if (avoid) avoid_zone(t, zone);
     }
+    add_spine_zone();
+  }
+
+  // On a back, the skin over the spinous processes is always watched: pressure there
+  // is contraindicated (bone right under thin skin). A strip 1.5 cm either side of
+  // the midline from 2 cm below L5 to 2 cm above T1; strokes are not rerouted round
+  // it (crossing the spine lightly is allowed), its load is reported.
+  void add_spine_zone() {
+    if (!back_geometry_) return;
+    for (const ZoneSpec& z : spec_.zones)
+      if (z.name == kSpineZone) return;  // written out by an earlier resolve
+    const double bottom = back_geometry_->level_y(*models::level_index("L5")) - 0.02;
+    const double top = back_geometry_->level_y(*models::level_index("T1")) + 0.02;
+    ZoneSpec spine;
+    spine.name = std::string(kSpineZone);
+    spine.shape = ZoneShape::rectangle;
+    spine.centre = {0.0, 0.5 * (bottom + top)};
+    spine.half_size = {0.015, 0.5 * (top - bottom)};
+    spec_.zones.push_back(spine);
   }
 
   // The tool's reach in the surface plane from its reference point.

@@ -13,6 +13,9 @@ namespace backsim {
 
 namespace {
 
+// Largest fall of the smallest volume ratio det F in one Newton iteration (a factor).
+constexpr double kMaxVolumeShrink = 0.1;
+
 // Max-norm of the gradient over the free dofs.
 double free_residual(const Model& m, const Scratch& w, std::span<const double> g) {
   double r = 0;
@@ -153,7 +156,11 @@ NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& 
     }
 
     // Backtracking line search on the energy (Armijo), keeping every tet
-    // uninverted; round-off in the energy (~eps * magnitude) is tolerated.
+    // uninverted and letting the smallest volume ratio shrink at most tenfold per
+    // iteration: a full Newton step could otherwise flatten a tet to J ~ 1e-13 on its
+    // way (seen under a palm on the coarse back), from where no step keeps it
+    // uninverted and the solve stalls. Round-off in the energy (~eps * magnitude) is
+    // tolerated.
     const double slope = deterministic_dot(std::span<const double>(w.gradient),
                                            std::span<const double>(w.direction), w.partials);
     const bool keep_orientation = cur.min_volume_ratio > 0;
@@ -166,7 +173,8 @@ NewtonReport minimise(const StepProblem& problem, std::span<double> q, Scratch& 
       for (Index i = 0; i < dofs; ++i) qt[i] = q[i] + alpha * w.direction[i];
       trial = evaluate_energy(p, qt, w);
       const double round_off = 64.0 * std::numeric_limits<double>::epsilon() * (cur.magnitude + trial.magnitude);
-      if (std::isfinite(trial.energy) && (!keep_orientation || trial.min_volume_ratio > 0) &&
+      if (std::isfinite(trial.energy) &&
+          (!keep_orientation || trial.min_volume_ratio > kMaxVolumeShrink * cur.min_volume_ratio) &&
           trial.energy <= cur.energy + 1e-4 * alpha * slope + round_off) {
         accepted = true;
         break;

@@ -385,6 +385,7 @@ ToolReaction tool_reaction(const StepProblem& p, std::span<const double> q, Scra
     if (phi < 0) {
       r.force += m.contact_stiffness[k] * m.contact.area[k] * phi * w.contact_normal[k];
       ++r.active_points;
+      r.max_penetration = std::max(r.max_penetration, -phi);
     }
     const double lambda = w.friction_normal_force[k];
     if (lambda > 0 && mu > 0) {

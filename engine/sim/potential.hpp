@@ -70,6 +70,7 @@ void compute_friction_power(const StepProblem& p, std::span<const double> q, Scr
 struct ToolReaction {
   Vec3 force{0, 0, 0};   // N, force the tissue exerts on the tool
   int active_points = 0; // contact points in contact
+  double max_penetration = 0;  // m, deepest contact point inside the tool (the penalty's give)
 };
 ToolReaction tool_reaction(const StepProblem& p, std::span<const double> q, Scratch& w);
 

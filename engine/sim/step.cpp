@@ -148,6 +148,7 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
   st.min_line_search = total.min_line_search;
   st.min_volume_ratio = total.min_volume_ratio;
   st.active_contacts = reaction.active_points;
+  st.max_penetration = reaction.max_penetration;
   st.tool_position = state.tool_position;
   st.tool_force = reaction.force;
   st.tool_depth = state.q[tool];

@@ -15,6 +15,7 @@ struct StepStats {
   double min_line_search = 1;  // smallest accepted line-search step of the step
   double min_volume_ratio = 1; // smallest J = det F over all tets at the end of the step
   int active_contacts = 0;     // contact quadrature points in contact
+  double max_penetration = 0;  // m, deepest skin point inside the tool (penalty contact gives a little)
   double wall_seconds = 0;     // wall time of the step
 
   Vec3 tool_position{0, 0, 0};  // m, tool reference point (sphere centre, ...)

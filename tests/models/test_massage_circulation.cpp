@@ -65,7 +65,7 @@ class CirculationRecorder : public SimulationObserver {
 
 }  // namespace
 
-TEST_CASE("2 x 6 minutes of effleurage and petrissage: skin perfusion far up, muscle inflow within 10 %",
+TEST_CASE("2 x 6 minutes of effleurage and petrissage: skin perfusion far up, muscle inflow within 10 % on average",
           "[models][physiology][circulation]") {
   const Scenario s = load_scenario_file(BACKSIM_SOURCE_DIR "/scenarios/calibration/hinds_2004.toml");
   const Model m = build_model(scenario_model_inputs(s));
@@ -82,19 +82,26 @@ TEST_CASE("2 x 6 minutes of effleurage and petrissage: skin perfusion far up, mu
   INFO("skin perfusion under the probe at the end: " << recorder.probe_perfusion.back());
   CHECK(recorder.probe_perfusion.back() > 3.0);
 
-  // muscles: arterial inflow of every muscle under and beside the stroke within 10 % of
-  // baseline at every frame, compression and release included
+  // muscles: Hinds et al. measured arterial (femoral) inflow averaged over the massage
+  // and found no change: the time average of every muscle's inflow over the session
+  // within 10 % of baseline. Single moments may stray further (reactive hyperemia after
+  // a compression), but not far: within 20 % at every frame.
   for (const char* name : {"erector_spinae_lumbar_left", "erector_spinae_thoracic_left", "multifidus_left",
                            "quadratus_lumborum_left"}) {
     const std::size_t r = region_id(m, name);
-    double lo = 1e9, hi = -1e9;
-    for (const auto& frame : recorder.region_perfusion) {
-      lo = std::min(lo, frame[r]);
-      hi = std::max(hi, frame[r]);
+    double lo = 1e9, hi = -1e9, integral = 0;
+    for (std::size_t f = 0; f < recorder.region_perfusion.size(); ++f) {
+      const double v = recorder.region_perfusion[f][r];
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      if (f > 0)  // trapezoids: frames are not evenly spaced with cycle jumps
+        integral += 0.5 * (v + recorder.region_perfusion[f - 1][r]) * (recorder.times[f] - recorder.times[f - 1]);
     }
-    INFO(name << ": perfusion index from " << lo << " to " << hi);
-    CHECK(lo >= 0.9);
-    CHECK(hi <= 1.1);
+    const double mean = integral / (recorder.times.back() - recorder.times.front());
+    INFO(name << ": perfusion index from " << lo << " to " << hi << ", time mean " << mean);
+    CHECK(std::abs(mean - 1.0) <= 0.1);
+    CHECK(lo >= 0.8);
+    CHECK(hi <= 1.2);
   }
 
   // flushed blood: reported in mL; strokes squeeze blood out of the massaged muscle,

@@ -1,5 +1,7 @@
 // Techniques, hand surfaces, anatomical paths, zones and postures in scenario files:
 // what each key resolves to, and that the resolved text reads back exactly.
+#include "engine/sim/simulation.hpp"
+#include "scenarios/model_inputs.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/techniques.hpp"
 #include "models/back/back_geometry.hpp"
@@ -90,7 +92,9 @@ TEST_CASE("path points name vertebral levels and lateral offsets", "[scenarios][
 
 TEST_CASE("strokes go round a zone to avoid and keep the tool's reach and a margin from it", "[scenarios][zone]") {
   const Scenario s = parse_scenario(kProtocol, "<protocol>");
-  REQUIRE(s.spec.zones.size() == 1);
+  REQUIRE(s.spec.zones.size() == 2);  // the injury, and the spine every back watches
+  CHECK(s.spec.zones[1].name == "spinous_processes");
+  CHECK(s.spec.zones[1].shape == ZoneShape::rectangle);
   const ZoneSpec& zone = s.spec.zones[0];
   const Eigen::Vector2d c(zone.centre[0], zone.centre[1]);
   const auto& path = s.spec.motion.path;
@@ -155,4 +159,53 @@ TEST_CASE("every technique is listed with a surface the catalogue has and a docu
     CHECK((t.control == ToolControl::force ? t.normal_force : t.press_depth) > 0);
     CHECK(t.dynamic == (t.percussion_amplitude > 0));
   }
+}
+
+TEST_CASE("with avoidance the load inside an injury zone is zero; without it the run reports it", "[scenarios][zone]") {
+  // a 1 cm sphere glides 8 cm across a 12 x 8 cm block, over a zone in the middle
+  const auto run = [](bool avoid) {
+    std::string text = R"(
+[geometry]
+type = "block"
+size = ["12 cm", "8 cm", "2 cm"]
+cells = [24, 16, 4]
+[tool]
+shape = "sphere"
+radius = "1 cm"
+friction = 0.2
+[motion]
+control = "force"
+normal_force = "1 N"
+max_depth = "8 mm"
+path = [["-4 cm", "0 cm"], ["4 cm", "0 cm"]]
+speed = "10 cm/s"
+[[zone]]
+name = "strain"
+centre = ["0 cm", "0.5 cm"]
+radius = "0.5 cm"
+avoid = AVOID
+[solver]
+time_step = "0.05 s"
+[output]
+interval = "0.5 s"
+)";
+    text.replace(text.find("AVOID"), 5, avoid ? "true" : "false");
+    const Scenario s = parse_scenario(text, "<zone>");
+    const Model m = build_model(scenario_model_inputs(s));
+    State state = initial_state(m);
+    Scratch w = make_scratch(m);
+    struct Quiet : SimulationObserver {
+      void on_frame(const Model&, const State&) override {}
+      void on_step(const Model&, const State&, const StepStats&) override {}
+    } quiet;
+    run_simulation(m, state, w, quiet);
+    REQUIRE(state.totals.zones.size() == 1);
+    return state.totals.zones[0];
+  };
+  const ZoneLoad spared = run(true);
+  const ZoneLoad crossed = run(false);
+  CHECK(spared.impulse == 0.0);  // exactly: no contact point of the zone ever touched the tool
+  CHECK(spared.peak_pressure == 0.0);
+  CHECK(crossed.impulse > 0.0);
+  CHECK(crossed.peak_force > 0.1);  // a good part of the 1 N while the sphere passes over it
 }
