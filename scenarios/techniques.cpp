@@ -29,7 +29,7 @@ constexpr std::array<Technique, 10> kTechniques{{
     {"vibration", "a small fast shaking of the pressed hand", "palm", ToolControl::kinematic, 0.0, 0.005, 0.02, 0.3,
      0.0, 0.3, 0.02, PathOscillation::none, 0, 0, 0.001, 15.0, true,
      "physics.md s3: 10-50 Hz, small amplitude"},
-    {"stripping", "deep, slow glide along the fibres with the forearm", "forearm", ToolControl::force, 60.0, 0.0,
+    {"stripping", "deep, slow glide along the fibres with the elbow", "elbow", ToolControl::force, 60.0, 0.0,
      0.02, 1.0, 0.5, 0.5, 0.02, PathOscillation::none, 0, 0, 0, 0, false,
      "physics.md s3: 1-3 cm/s along the fibres, high load"},
     {"compression", "the palm pressed straight down and held, then released", "palm", ToolControl::force, 50.0,
