@@ -8,7 +8,8 @@
 #include "scenarios/table_reader.hpp"
 #include "scenarios/units.hpp"
 #include "scenarios/techniques.hpp"
-#include "models/back/back_geometry.hpp"
+#include "models/back/back_anatomy.hpp"
+#include "models/back/fibre_path.hpp"
 #include "models/hand/contact_surfaces.hpp"
 #include "models/hand/skin_friction.hpp"
 
@@ -34,7 +35,7 @@ constexpr std::array<std::string_view, 11> kTableNames{
 
 // The keys of one stroke ([motion] and each [[motion.then]]).
 const std::vector<std::string_view> kStrokeKeys{
-    "technique", "control", "tool", "path", "press_depth", "normal_force", "max_depth", "press_time",
+    "technique", "control", "tool", "path", "fibre_path", "press_depth", "normal_force", "max_depth", "press_time",
     "hold_time", "speed", "release_time", "lift_height", "repetitions", "start_time", "oscillation",
     "oscillation_amplitude", "oscillation_frequency", "oscillation_axis", "percussion_amplitude",
     "percussion_frequency"};
@@ -232,7 +233,7 @@ class ScenarioLoader {
     if (!subject_valid) return;
     try {
       models::validate_subject(back.subject());
-      back_geometry_.emplace(back.subject());
+      back_anatomy_ = std::make_unique<models::BackAnatomy>(back.subject());
     } catch (const InvalidInput& error) {
       t.report(t.position("type"), fmt::format("geometry: {}", error.what()));
     }
@@ -764,16 +765,24 @@ class ScenarioLoader {
 
   // y of a vertebral level on this back (a path point [LEVEL, x]); null without a back.
   const TableReader::LevelHeight* level_heights() {
-    if (!back_geometry_) return nullptr;
+    if (!back_anatomy_) return nullptr;
     level_height_ = [this](std::string_view name) -> std::optional<double> {
       const std::optional<int> index = models::level_index(name);
       if (!index) return std::nullopt;
-      return back_geometry_->level_y(*index);
+      return back_anatomy_->geometry.level_y(*index);
     };
     return &level_height_;
   }
 
   void read_path(TableReader& t, MotionSpec& out) {
+    if (t.has("fibre_path")) {
+      if (t.has("path"))
+        t.report(t.position("fibre_path"), fmt::format("{} and {} both give the stroke's path; keep one",
+                                                        t.qualified("path"), t.qualified("fibre_path")));
+      else
+        read_fibre_path(t, out);
+      return;
+    }
     const auto path = t.surface_points("path", level_heights());
     if (!path) return;
     bool path_valid = true;
@@ -781,12 +790,12 @@ class ScenarioLoader {
     const double half_y = spec_.geometry.size[1] / 2.0;
     for (std::size_t i = 0; i < path->size(); ++i) {
       const auto [x, y] = (*path)[i];
-      if (back_geometry_ && !back_geometry_->contains(x, y)) {
+      if (back_anatomy_ && !back_anatomy_->geometry.contains(x, y)) {
         t.report(t.element_position("path", i),
                  fmt::format("{}[{}] = [{}, {}] m is outside the back (|x| up to about {:.3f} m at this "
                              "height; y from {:.3f} m at S1 to about {:.3f} m at the neck; L5 at y = 0)",
-                             t.qualified("path"), i, x, y, back_geometry_->half_width(y), back_geometry_->y_bottom(),
-                             back_geometry_->y_top(x)));
+                             t.qualified("path"), i, x, y, back_anatomy_->geometry.half_width(y), back_anatomy_->geometry.y_bottom(),
+                             back_anatomy_->geometry.y_top(x)));
         path_valid = false;
       }
       if (size_known_ && (std::fabs(x) > half_x || std::fabs(y) > half_y)) {
@@ -806,6 +815,57 @@ class ScenarioLoader {
       }
     }
     if (path_valid) out.path = *path;
+  }
+
+  // fibre_path = { muscle, side, run, heading, start, length }: the path traced along
+  // or across the named muscle's fibres on this back (models/back/fibre_path.hpp).
+  void read_fibre_path(TableReader& t, MotionSpec& out) {
+    const toml::node* node = t.node("fibre_path");
+    const std::string name = t.qualified("fibre_path");
+    if (node == nullptr || !node->is_table()) {
+      t.report(t.position("fibre_path"),
+               fmt::format("{} must be an inline table, e.g. {{ muscle = \"erector_spinae_lumbar\", side = "
+                           "\"left\", start = [\"L4\", \"-3 cm\"], length = \"12 cm\" }}", name));
+      return;
+    }
+    const toml::table& table = *node->as_table();
+    TableReader f(&table, name, position_of(table), {"muscle", "side", "run", "heading", "start", "length"}, log_);
+    if (!back_anatomy_) {
+      f.report(t.position("fibre_path"),
+               fmt::format("{} needs a back with muscles (geometry.type = \"back\"); on a block or mesh use path",
+                           name));
+      return;
+    }
+    models::FibrePathRequest request;
+    bool valid = f.require("muscle", schema::quoted_names(schema::kMuscles)) &
+                 f.require("side", schema::quoted_names(schema::kSides)) &
+                 f.require("start", "a point [LEVEL, x] or [x, y] over the muscle") &
+                 f.require("length", "a length > 0, e.g. \"12 cm\"");
+    const auto muscle = f.choice("muscle", schema::kMuscles);
+    const auto side = f.choice("side", schema::kSides);
+    const auto run = f.choice("run", schema::kFibreDirections);
+    const auto heading = f.choice("heading", schema::kHeadings);
+    const auto start = f.surface_point("start", level_heights());
+    // Longer than the back itself cannot be meant.
+    const auto length = f.quantity("length", Dimension::length, open_interval(0.0, 1.0));
+    valid = valid && muscle && side && start && length && (run || !f.has("run")) && (heading || !f.has("heading"));
+    if (!valid) return;
+    request.muscle = *muscle;
+    request.side = *side;
+    request.direction = run.value_or(models::FibreDirection::along);
+    // Defaults: along the fibres toward the head (effleurage and stripping run toward
+    // the heart), across them outward from the spine.
+    request.heading = heading.value_or(request.direction == models::FibreDirection::along ? models::Heading::cranial
+                                                                                         : models::Heading::lateral);
+    request.start = models::Vec2((*start)[0], (*start)[1]);
+    request.length = *length;
+    models::FibrePathResult traced = models::trace_fibre_path(*back_anatomy_, request);
+    if (!traced.path) {
+      f.report(f.position("start"), fmt::format("{}: {}", name, traced.error));
+      return;
+    }
+    out.path.clear();
+    for (const models::Vec2& p : traced.path->points) out.path.push_back({p.x(), p.y()});
   }
 
   // [[zone]]: skin areas whose load is reported; strokes go around those to avoid.
@@ -854,11 +914,11 @@ class ScenarioLoader {
   // the midline from 2 cm below L5 to 2 cm above T1; strokes are not rerouted round
   // it (crossing the spine lightly is allowed), its load is reported.
   void add_spine_zone() {
-    if (!back_geometry_) return;
+    if (!back_anatomy_) return;
     for (const ZoneSpec& z : spec_.zones)
       if (z.name == kSpineZone) return;  // written out by an earlier resolve
-    const double bottom = back_geometry_->level_y(*models::level_index("L5")) - 0.02;
-    const double top = back_geometry_->level_y(*models::level_index("T1")) + 0.02;
+    const double bottom = back_anatomy_->geometry.level_y(*models::level_index("L5")) - 0.02;
+    const double top = back_anatomy_->geometry.level_y(*models::level_index("T1")) + 0.02;
     ZoneSpec spine;
     spine.name = std::string(kSpineZone);
     spine.shape = ZoneShape::rectangle;
@@ -1092,8 +1152,8 @@ class ScenarioLoader {
   ScenarioInfo info_;
   ModelSource model_;
   std::filesystem::path base_directory_;  // mesh files are relative to the scenario file
-  std::optional<models::BackGeometry> back_geometry_;  // a valid back, for path checks
-  TableReader::LevelHeight level_height_;  // vertebral level -> y on back_geometry_
+  std::unique_ptr<models::BackAnatomy> back_anatomy_;  // a valid back: path checks, fibre paths
+  TableReader::LevelHeight level_height_;  // vertebral level -> y on back_anatomy_
   std::optional<schema::Posture> posture_;
   bool tool_defined_ = false;              // [tool] has a shape or a surface
   const ContactSurfaceSpec* first_surface_ = nullptr;  // tool.surface, laid along the first stroke

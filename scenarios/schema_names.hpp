@@ -4,6 +4,7 @@
 
 #include "engine/sim/simulation_spec.hpp"
 #include "models/back/back_mesher.hpp"
+#include "models/back/fibre_path.hpp"
 #include "models/import/mesh_import.hpp"
 #include "models/subject.hpp"
 #include "scenarios/model_source.hpp"
@@ -34,6 +35,27 @@ inline constexpr std::array kPresets{
     NamedValue<models::Condition>{"low-back-pain", models::Condition::low_back_pain},
     NamedValue<models::Condition>{"post-workout", models::Condition::post_workout},
     NamedValue<models::Condition>{"pregnancy", models::Condition::pregnancy}};
+// motion.fibre_path: a named muscle (one side), which way relative to its fibres,
+// and the heading that picks the sense (models/back/fibre_path.hpp).
+inline constexpr std::array kMuscles{
+    NamedValue<models::Muscle>{"trapezius_upper", models::Muscle::trapezius_upper},
+    NamedValue<models::Muscle>{"trapezius_middle", models::Muscle::trapezius_middle},
+    NamedValue<models::Muscle>{"trapezius_lower", models::Muscle::trapezius_lower},
+    NamedValue<models::Muscle>{"latissimus_dorsi", models::Muscle::latissimus_dorsi},
+    NamedValue<models::Muscle>{"rhomboids", models::Muscle::rhomboids},
+    NamedValue<models::Muscle>{"erector_spinae_thoracic", models::Muscle::erector_spinae_thoracic},
+    NamedValue<models::Muscle>{"erector_spinae_lumbar", models::Muscle::erector_spinae_lumbar},
+    NamedValue<models::Muscle>{"multifidus", models::Muscle::multifidus},
+    NamedValue<models::Muscle>{"quadratus_lumborum", models::Muscle::quadratus_lumborum}};
+inline constexpr std::array kSides{NamedValue<models::Side>{"left", models::Side::left},
+                                   NamedValue<models::Side>{"right", models::Side::right}};
+inline constexpr std::array kFibreDirections{
+    NamedValue<models::FibreDirection>{"along", models::FibreDirection::along},
+    NamedValue<models::FibreDirection>{"across", models::FibreDirection::across}};
+inline constexpr std::array kHeadings{NamedValue<models::Heading>{"cranial", models::Heading::cranial},
+                                      NamedValue<models::Heading>{"caudal", models::Heading::caudal},
+                                      NamedValue<models::Heading>{"lateral", models::Heading::lateral},
+                                      NamedValue<models::Heading>{"medial", models::Heading::medial}};
 inline constexpr std::array kResolutions{
     NamedValue<models::Resolution>{"coarse", models::Resolution::coarse},
     NamedValue<models::Resolution>{"standard", models::Resolution::standard},

@@ -106,6 +106,8 @@ class TableReader {
   }
 
   void report(SourcePosition where, std::string message) { log_.report(where, std::move(message)); }
+  // The raw value at `key` (null when absent), for a nested inline table.
+  const toml::node* node(std::string_view key) const { return find(key); }
 
  private:
   const toml::node* find(std::string_view key) const;

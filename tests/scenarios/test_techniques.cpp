@@ -122,6 +122,35 @@ TEST_CASE("a protocol survives write -> parse exactly", "[scenarios][technique]"
   CHECK(again.resolved_text == loaded.resolved_text);
 }
 
+TEST_CASE("a stroke's path can follow a named muscle's fibres", "[scenarios][technique]") {
+  const std::string text = R"(
+[geometry]
+type = "back"
+resolution = "coarse"
+[motion]
+technique = "stripping"
+fibre_path = { muscle = "erector_spinae_lumbar", side = "left", start = ["L4", "-4 cm"], length = "10 cm" }
+[[motion.then]]
+technique = "friction_cross_fibre"
+fibre_path = { muscle = "erector_spinae_lumbar", side = "right", run = "across", start = ["L3", "3.5 cm"], length = "2 cm" }
+)";
+  const Scenario s = parse_scenario(text, "<fibres>");
+  const models::BackGeometry back(s.model.back.subject());
+  const auto& along = s.spec.motion.path;
+  REQUIRE(along.size() == 11);  // a point every centimetre (kFibrePathSpacing)
+  CHECK(along.front()[0] == -0.04);
+  CHECK(along.front()[1] == back.level_y(*models::level_index("L4")));
+  CHECK(along.back()[1] > along.front()[1] + 0.09);  // up the vertical fibres
+  const auto& across = s.spec.following.at(0).path;
+  REQUIRE(across.size() == 3);
+  CHECK(across.back()[0] > across.front()[0] + 0.019);  // lateral on the right: +x
+  CHECK(std::fabs(across.back()[1] - across.front()[1]) < 1e-3);
+  // the resolved file lists the traced points: it reads back to the same strokes
+  const Scenario again = parse_scenario(s.resolved_text, "<resolved>");
+  CHECK(again.spec.motion.path == along);
+  CHECK(again.spec.following.at(0).path == across);
+}
+
 TEST_CASE("technique and zone errors name the key and what is allowed", "[scenarios][technique]") {
   const auto error_of = [](const std::string& text) {
     try {
@@ -146,6 +175,18 @@ TEST_CASE("technique and zone errors name the key and what is allowed", "[scenar
              Catch::Contains("is made at one point"));
   CHECK_THAT(error_of(head + "[motion]\ntechnique = \"tapotement\"\npath = [[\"T10\", 0], [\"T8\", 0]]\n"),
              Catch::Contains("strikes (percussion) need inertia"));
+  CHECK_THAT(error_of(head + "[motion]\ntechnique = \"stripping\"\nfibre_path = { muscle = \"biceps\", side = \"left\", "
+                             "start = [\"L4\", \"-4 cm\"], length = \"5 cm\" }\n"),
+             Catch::Contains("motion.fibre_path.muscle = \"biceps\" is not allowed; allowed: \"trapezius_upper\""));
+  CHECK_THAT(error_of(head + "[motion]\ntechnique = \"stripping\"\nfibre_path = { muscle = \"rhomboids\", side = \"left\", "
+                             "start = [\"L4\", \"-4 cm\"], length = \"5 cm\" }\n"),
+             Catch::Contains("<t>:6:61: motion.fibre_path: the start"));
+  CHECK_THAT(error_of(head + "[motion]\ntechnique = \"stripping\"\npath = [[\"L4\", 0]]\nfibre_path = { muscle = \"rhomboids\", "
+                             "side = \"left\", start = [\"L4\", \"-4 cm\"], length = \"5 cm\" }\n"),
+             Catch::Contains("both give the stroke's path; keep one"));
+  CHECK_THAT(error_of("[motion]\ncontrol = \"kinematic\"\nfibre_path = { muscle = \"rhomboids\", side = \"left\", "
+                      "start = [0, 0], length = \"5 cm\" }\n"),
+             Catch::Contains("needs a back with muscles"));
   CHECK_THAT(error_of(head + "[tool]\nsurface = \"toe\"\n[motion]\ncontrol = \"force\"\npath = [[\"T10\", 0]]\n"),
              Catch::Contains("is not a contact surface; allowed: \"palm\""));
 }
