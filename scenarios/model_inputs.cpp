@@ -18,7 +18,9 @@ ModelInputs scenario_model_inputs(const Scenario& scenario) {
       return block_model_inputs(spec);
     case scenario_schema::GeometryType::back: {
       const BackSource& back = scenario.model.back;
-      in = models::back_model_inputs(models::generate_back(back.subject(), back.resolution), spec.physiology);
+      const models::BackModel model = models::generate_back(back.subject(), back.resolution);
+      in = models::back_model_inputs(model, spec.physiology);
+      in.held_dofs = models::support_dofs(model, back.position);
       break;
     }
     case scenario_schema::GeometryType::mesh: {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "models/back/back_mesher.hpp"
+#include "models/back/body_supports.hpp"
 #include "models/import/mesh_import.hpp"
 #include "models/subject.hpp"
 
@@ -21,6 +22,8 @@ struct BackSource {
   models::Condition preset = models::Condition::healthy;
   models::Resolution resolution = models::Resolution::standard;
   std::vector<std::pair<std::string, double>> overrides;
+  // geometry.posture: gravity's direction and the supports (body_supports.hpp)
+  models::BodyPosition position = models::BodyPosition::prone;
   // The subject: the preset with the overrides applied (not validated).
   models::SubjectParams subject() const;
 };

@@ -149,6 +149,7 @@ class ScenarioLoader {
     const std::optional<schema::GeometryType> type = t.choice("type", schema::kGeometryTypes);
     assign(model_.type, type);
     posture_ = t.choice("posture", schema::kPostures);
+    if (posture_) model_.back.position = *posture_;
     const auto type_name = [&] { return schema::name_of(schema::kGeometryTypes, model_.type); };
     // Reports a key of another geometry type; true if the key may be used.
     const auto applies = [&](std::string_view key, schema::GeometryType owner) {
@@ -1056,16 +1057,15 @@ class ScenarioLoader {
                            spec_.solver.time_step, spec_.solver.duration));
     }
     assign(spec_.solver.gravity, s.quantity3("gravity", Dimension::acceleration, Interval::any()));
-    if (posture_ && s.has("gravity")) {
-      s.report(s.position("gravity"), "solver.gravity and geometry.posture both set gravity; keep one");
-    } else if (posture_) {
-      constexpr double g = 9.81;
-      switch (*posture_) {
-        case schema::Posture::prone: spec_.solver.gravity = Vec3(0, 0, -g); break;
-        case schema::Posture::side_lying_left: spec_.solver.gravity = Vec3(-g, 0, 0); break;
-        case schema::Posture::side_lying_right: spec_.solver.gravity = Vec3(g, 0, 0); break;
-        case schema::Posture::seated: spec_.solver.gravity = Vec3(0, -g, 0); break;
-      }
+    if (posture_) {
+      // A resolved scenario writes both; they must then agree exactly.
+      const Vec3 g = models::position_gravity(*posture_);
+      if (s.has("gravity") && spec_.solver.gravity != g)
+        s.report(s.position("gravity"),
+                 fmt::format("solver.gravity and geometry.posture = \"{}\" (gravity [{}, {}, {}] m/s^2) both set "
+                             "gravity; keep one",
+                             models::body_position_name(*posture_), g.x(), g.y(), g.z()));
+      spec_.solver.gravity = g;
     }
     assign(spec_.solver.max_newton_iterations,
            narrow(s.integer("max_newton_iterations", 1, 1000)));
@@ -1154,7 +1154,7 @@ class ScenarioLoader {
   std::filesystem::path base_directory_;  // mesh files are relative to the scenario file
   std::unique_ptr<models::BackAnatomy> back_anatomy_;  // a valid back: path checks, fibre paths
   TableReader::LevelHeight level_height_;  // vertebral level -> y on back_anatomy_
-  std::optional<schema::Posture> posture_;
+  std::optional<models::BodyPosition> posture_;
   bool tool_defined_ = false;              // [tool] has a shape or a surface
   const ContactSurfaceSpec* first_surface_ = nullptr;  // tool.surface, laid along the first stroke
   SourcePosition tool_position_;           // of tool.shape, or the [tool] header

@@ -90,6 +90,8 @@ void write_back_geometry(std::string& out, const BackSource& back) {
   out += fmt::format("preset = {}\n", toml_string(schema::name_of(schema::kPresets, back.preset)));
   out += fmt::format("resolution = {}\n", toml_string(schema::name_of(schema::kResolutions, back.resolution)));
   for (const auto& [name, value] : back.overrides) out += fmt::format("{} = {}\n", name, number(value));
+  if (back.position != models::BodyPosition::prone)
+    out += fmt::format("posture = {}\n", toml_string(schema::name_of(schema::kPostures, back.position)));
 }
 
 void write_mesh_geometry(std::string& out, const MeshSource& mesh) {

@@ -4,6 +4,7 @@
 
 #include "engine/sim/simulation_spec.hpp"
 #include "models/back/back_mesher.hpp"
+#include "models/back/body_supports.hpp"
 #include "models/back/fibre_path.hpp"
 #include "models/import/mesh_import.hpp"
 #include "models/subject.hpp"
@@ -84,11 +85,11 @@ inline constexpr std::array kPathOscillations{
 // Body positions: where gravity points in the back's frame (x to the patient's right,
 // y cranial, z posterior). Prone: toward the table (-z); lying on the left side: the
 // left (-x) side down; seated: toward the feet (-y).
-enum class Posture { prone, side_lying_left, side_lying_right, seated };
-inline constexpr std::array kPostures{NamedValue<Posture>{"prone", Posture::prone},
-                                      NamedValue<Posture>{"side_lying_left", Posture::side_lying_left},
-                                      NamedValue<Posture>{"side_lying_right", Posture::side_lying_right},
-                                      NamedValue<Posture>{"seated", Posture::seated}};
+inline constexpr std::array kPostures{
+    NamedValue<models::BodyPosition>{"prone", models::BodyPosition::prone},
+    NamedValue<models::BodyPosition>{"side_lying_left", models::BodyPosition::side_lying_left},
+    NamedValue<models::BodyPosition>{"side_lying_right", models::BodyPosition::side_lying_right},
+    NamedValue<models::BodyPosition>{"seated", models::BodyPosition::seated}};
 inline constexpr std::array kTimeIntegrations{
     NamedValue<TimeIntegration>{"quasi_static", TimeIntegration::quasi_static},
     NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};

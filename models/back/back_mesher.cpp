@@ -211,6 +211,20 @@ BackModel generate_back(const SubjectParams& subject, const GridSize& grid) {
   for (std::size_t v = 0; v < nodes.size(); ++v)
     if (held[v] && new_id[v] != kInvalidIndex) model.held_nodes.push_back(new_id[v]);
   std::sort(model.held_nodes.begin(), model.held_nodes.end());
+  const auto edge = [&](std::vector<Index>& out, auto on_edge) {
+    for (Index j = 0; j <= nj; ++j)
+      for (Index i = 0; i <= ni; ++i)
+        if (on_edge(i, j))
+          for (Index k = 0; k <= nk; ++k) {
+            const Index v = node_id(i, j, k);
+            if (!held[v] && new_id[v] != kInvalidIndex) out.push_back(new_id[v]);
+          }
+    std::sort(out.begin(), out.end());
+  };
+  edge(model.left_edge_nodes, [&](Index i, Index) { return i == 0; });
+  edge(model.right_edge_nodes, [&](Index i, Index) { return i == ni; });
+  edge(model.caudal_edge_nodes, [&](Index, Index j) { return j == 0; });
+  edge(model.cranial_edge_nodes, [&](Index, Index j) { return j == nj; });
   model.mesh = std::move(mesh);
   const TetMesh& m = model.mesh;
 

@@ -48,6 +48,13 @@ struct BackModel {
   TetMesh mesh;                                  // regions: back_region_names(); fibre zero in non-fibrous tissue
   std::vector<MaterialParams> region_material;   // [region]
   std::vector<Index> held_nodes;                 // [held] ascending: nodes of the deep surface and of the spinous ridge
+  // Where the model is cut from the body: the free (not held) nodes of the lateral
+  // edges and of the bottom (S1) and top (neck and shoulders) edges, ascending.
+  // body_supports.hpp puts the table or the seat there.
+  std::vector<Index> left_edge_nodes;            // patient's left, x < 0
+  std::vector<Index> right_edge_nodes;
+  std::vector<Index> caudal_edge_nodes;          // S1
+  std::vector<Index> cranial_edge_nodes;
   BoneSurface bone_surface;
   std::vector<std::uint8_t> tet_layer;           // [tet] Layer
   std::vector<Vec2> tet_footprint;               // [tet] (x, y) of the tet's grid column centre, m
