@@ -46,8 +46,9 @@ build: configure
 demo: build
 	$(BUILD_DIR)/bin/backsim run
 
+# Waiting OpenMP threads sleep (tests run side by side; see tests/CMakeLists.txt).
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && OMP_WAIT_POLICY=PASSIVE ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	$(BUILD_DIR)/bin/backsim-bench

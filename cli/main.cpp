@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.output, "Output HDF5 file (default: backsim-demo.h5 or SCENARIO.h5)");
   run_cmd->add_option("-t,--threads", run_threads, "OpenMP threads (overrides run.threads)")->check(CLI::Range(1, 1024));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No summary");
+  run_cmd->add_flag("--resume", run.resume,
+                    "Continue a stopped run from OUT.h5.checkpoint (same scenario and output); without one, start over");
+  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
+                      "Wall-clock seconds between checkpoints (default 60; 0: at every step)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--no-checkpoints", run.no_checkpoints, "Write no checkpoints (a killed run cannot be resumed)");
 
   std::string validate_scenario;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");

@@ -6,8 +6,10 @@
 #include "cli/tissue_outputs.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/parallel.hpp"
+#include "engine/io/run_checkpoint.hpp"
 #include "engine/io/run_writer.hpp"
 #include "engine/io/run_xdmf.hpp"
+#include "engine/io/sha256.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/simulation.hpp"
 #include "scenarios/model_inputs.hpp"
@@ -16,6 +18,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <vector>
@@ -27,11 +31,20 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 extern "C" void request_stop(int) { g_interrupted.store(true); }
 
-// Hands frames and steps to the writer and the progress line (the engine does no I/O).
+// Where and how often a run writes its checkpoints.
+struct CheckpointPlan {
+  bool enabled = true;
+  std::filesystem::path path;
+  double every = 60.0;          // wall s
+  std::string scenario_sha256;  // of the resolved scenario
+};
+
+// Hands frames and steps to the writer and the progress line, and writes the
+// checkpoints (the engine does no I/O).
 class RunObserver final : public SimulationObserver {
  public:
-  RunObserver(RunWriter& writer, ProgressLine& progress, TissueOutputs& tissue, Index nodes)
-      : writer_(writer), progress_(progress), tissue_(tissue), displacement_(nodes) {}
+  RunObserver(RunWriter& writer, ProgressLine& progress, TissueOutputs& tissue, Index nodes, CheckpointPlan plan)
+      : writer_(writer), progress_(progress), tissue_(tissue), displacement_(nodes), plan_(std::move(plan)) {}
   void on_frame(const Model& model, const State& state) override {
     displacement(model, state, displacement_);
     const std::vector<std::span<const double>> fields = tissue_.frame(state);
@@ -42,13 +55,42 @@ class RunObserver final : public SimulationObserver {
     progress_.update(step);
   }
   bool stop_requested() override { return g_interrupted.load(); }
+  bool checkpoint_due() override {
+    return plan_.enabled && std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >= plan_.every;
+  }
+  // Also called when the run is asked to stop: the checkpoint then marks where it stopped.
+  void on_checkpoint(const Model&, const State& state, const RunPosition& position) override {
+    if (!plan_.enabled) return;
+    const RunCheckpoint c{plan_.scenario_sha256, position, writer_.flush_steps(), tissue_.checkpoint_arrays()};
+    try {
+      write_run_checkpoint(plan_.path, state, c);
+    } catch (const OutputFailure& e) {
+      // The run's own results matter more than being able to resume it: go on
+      // without checkpoints (the previous one, if any, stays valid).
+      std::fprintf(stderr, "backsim: warning: %s; no more checkpoints in this run\n", e.what());
+      plan_.enabled = false;
+      return;
+    }
+    last_checkpoint_ = Clock::now();
+    written_ = true;
+  }
+  bool checkpoint_written() const { return written_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   RunWriter& writer_;
   ProgressLine& progress_;
   TissueOutputs& tissue_;
   std::vector<Vec3> displacement_;
+  CheckpointPlan plan_;
+  Clock::time_point last_checkpoint_ = Clock::now();
+  bool written_ = false;
 };
+
+void remove_checkpoint(const std::filesystem::path& path) {
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+}
 
 Scenario load(const RunCommandOptions& options) {
   if (options.scenario) return load_scenario_file(*options.scenario);
@@ -98,20 +140,51 @@ int run_run_command(const RunCommandOptions& options) {
     std::fprintf(stderr, "%s\n", e.what());
     return exit_code::invalid_input;
   }
+  const std::filesystem::path output = default_output(options);
+  const std::filesystem::path partial = output.string() + ".partial";
+  CheckpointPlan plan{!options.no_checkpoints, checkpoint_path(output), options.checkpoint_every,
+                      sha256_hex(scenario.resolved_text)};
+  std::error_code ec;
+  const bool resuming = options.resume && std::filesystem::exists(plan.path, ec);
+  if (options.resume && !resuming) {
+    if (std::filesystem::exists(output, ec) && !std::filesystem::exists(partial, ec)) {
+      std::fprintf(stderr, "backsim: %s is a finished run; nothing to resume\n", output.string().c_str());
+      return exit_code::ok;
+    }
+    std::fprintf(stderr, "backsim: no checkpoint %s; running from the start\n", plan.path.string().c_str());
+  }
   set_threads(options.threads.value_or(scenario.spec.run.threads));
   const int threads = max_threads();
   const Model model = build_model(std::move(inputs));
   State state = initial_state(model);
   Scratch scratch = make_scratch(model);
-  const std::filesystem::path output = default_output(options);
 
   TissueOutputs tissue(model);
+  std::optional<RunPosition> resume_from;
   std::unique_ptr<RunWriter> writer;
   try {
-    writer = std::make_unique<RunWriter>(
-        output, model.mesh, make_provenance(scenario.resolved_text, scenario.spec.run.seed, threads, options.command_line),
-        tissue.frame_fields());
-    write_run_anatomy(*writer, scenario);
+    if (resuming) {
+      RunCheckpoint checkpoint = read_run_checkpoint(plan.path, state);
+      if (checkpoint.scenario_sha256 != plan.scenario_sha256) {
+        throw InvalidInput(fmt::format("checkpoint '{}' is of another scenario (its sha256 {} is not this "
+                                       "scenario's {}); resume with the scenario the run started with, or remove "
+                                       "the checkpoint to start over",
+                                       plan.path.string(), checkpoint.scenario_sha256, plan.scenario_sha256));
+      }
+      tissue.restore(checkpoint.extra);
+      writer = RunWriter::reopen(output, tissue.frame_fields(), checkpoint.rows);
+      resume_from = checkpoint.position;
+      std::fprintf(stderr, "backsim: resuming %s at t = %.6g s\n", output.string().c_str(), state.time);
+    } else {
+      writer = std::make_unique<RunWriter>(
+          output, model.mesh,
+          make_provenance(scenario.resolved_text, scenario.spec.run.seed, threads, options.command_line),
+          tissue.frame_fields());
+      write_run_anatomy(*writer, scenario);
+    }
+  } catch (const InvalidInput& e) {
+    std::fprintf(stderr, "backsim: %s\n", e.what());
+    return exit_code::invalid_input;
   } catch (const OutputFailure& e) {
     std::fprintf(stderr, "backsim: cannot write results: %s\n", e.what());
     return exit_code::output_failure;
@@ -121,19 +194,23 @@ int run_run_command(const RunCommandOptions& options) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   ProgressLine progress(model.duration);
-  RunObserver observer(*writer, progress, tissue, model.node_count());
+  RunObserver observer(*writer, progress, tissue, model.node_count(), plan);
   try {
-    const SimulationSummary summary = run_simulation(model, state, scratch, observer);
+    const SimulationSummary summary = resume_from ? run_simulation(model, state, scratch, observer, *resume_from)
+                                                  : run_simulation(model, state, scratch, observer);
     progress.finish();
     if (summary.stopped_early) {
-      const std::string partial = writer->partial_path().string();
+      const std::string partial_name = writer->partial_path().string();
       writer.reset();  // closes the file; the frames so far stay in the .partial file
       std::fprintf(stderr, "backsim: interrupted at t = %.4g s; the frames so far are in %s\n", state.time,
-                   partial.c_str());
+                   partial_name.c_str());
+      if (observer.checkpoint_written())
+        std::fprintf(stderr, "backsim: continue with the same command and --resume\n");
       return exit_code::interrupted;
     }
     tissue.write_summary(*writer, state);
     writer->finish();
+    remove_checkpoint(plan.path);  // the run is final: nothing to resume
     write_run_xdmf(output);  // only once the run file is final
     if (!options.quiet) {
       print_summary(scenario, model, scratch, summary, output, threads);
@@ -145,6 +222,7 @@ int run_run_command(const RunCommandOptions& options) {
     std::fprintf(stderr, "backsim: solver failure: %s\n", e.what());
     try {
       writer->fail(e.what());
+      remove_checkpoint(plan.path);  // resuming would fail the same way
       write_run_xdmf(output);
       std::fprintf(stderr, "backsim: the frames computed before the failure are in %s (status \"solver_failure\")\n",
                    output.string().c_str());

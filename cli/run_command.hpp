@@ -13,6 +13,9 @@ struct RunCommandOptions {
   std::optional<int> threads;                     // overrides run.threads
   std::string command_line;                       // for provenance
   bool quiet = false;                             // no summary on stdout
+  bool resume = false;                            // continue from OUTPUT.checkpoint
+  double checkpoint_every = 60.0;                 // wall s between checkpoints; 0: every step
+  bool no_checkpoints = false;
 };
 
 // Returns an exit code (cli/exit_codes.hpp).

@@ -1,5 +1,7 @@
 #include "cli/tissue_outputs.hpp"
 
+#include "engine/core/error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,6 +48,25 @@ std::vector<FrameFieldSpec> TissueOutputs::frame_fields() const {
   f.push_back({"/metrics/regions/tension_relief_percent", regions, "%",
                "drop of the active fibre tension since the motion's start (0 before it)"});
   return f;
+}
+
+std::vector<NamedArray> TissueOutputs::checkpoint_arrays() const {
+  std::vector<NamedArray> out{{"have_first", {have_first_ ? 1.0 : 0.0}}};
+  for (const RegionSeries& s : kRegionSeries) out.push_back({std::string("first_") + s.name, first_.*(s.values)});
+  return out;
+}
+
+void TissueOutputs::restore(const std::vector<NamedArray>& arrays) {
+  const auto find = [&](const std::string& name, std::size_t size) -> const std::vector<double>& {
+    for (const NamedArray& a : arrays)
+      if (a.name == name && a.values.size() == size) return a.values;
+    throw InvalidInput(fmt::format("checkpoint: the run metrics {} ({} values) are missing", name, size));
+  };
+  have_first_ = find("have_first", 1)[0] != 0.0;
+  for (const RegionSeries& s : kRegionSeries) {
+    std::vector<double>& v = first_.*(s.values);
+    v = find(std::string("first_") + s.name, v.size());
+  }
 }
 
 std::vector<std::span<const double>> TissueOutputs::frame(const State& state) {

@@ -2,6 +2,7 @@
 // and in the summary `backsim run` prints.
 #pragma once
 
+#include "engine/io/run_checkpoint.hpp"
 #include "engine/io/run_writer.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/state.hpp"
@@ -22,6 +23,11 @@ class TissueOutputs {
   // Before/after per region and the run's totals, into /metrics/summary and /metrics/run.
   void write_summary(RunWriter& writer, const State& state) const;
   void print_summary(const State& state) const;
+  // What a checkpoint keeps of it (the metrics at the motion's start, once measured),
+  // and putting that back in a resumed run. restore() throws InvalidInput when an
+  // array is missing or has another size.
+  std::vector<NamedArray> checkpoint_arrays() const;
+  void restore(const std::vector<NamedArray>& arrays);
 
  private:
   void write_zone_loads(RunWriter& writer, const RunTotals& totals) const;

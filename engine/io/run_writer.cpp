@@ -16,6 +16,7 @@
 #include "engine/io/run_writer.hpp"
 
 #include "engine/core/error.hpp"
+#include "engine/io/file_sync.hpp"
 #include "engine/io/hdf5_handle.hpp"
 
 #include <fcntl.h>
@@ -116,26 +117,6 @@ struct AppendableDataset {
   hsize_t rows = 0;
 };
 
-void sync_file_to_disk(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw OutputFailure("run output '" + path.string() + "': cannot sync to disk: " +
-                        std::strerror(error));
-  }
-  ::close(fd);
-}
-
-// Makes a completed rename survive a power loss. Best effort: some file systems do
-// not support syncing a directory, and the rename itself has already succeeded.
-void sync_directory_to_disk(const std::filesystem::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 struct RunWriter::Impl {
@@ -230,6 +211,64 @@ struct RunWriter::Impl {
 
     // A run killed before its first frame still leaves a readable file with the mesh.
     flush();
+  }
+
+  // ---- reopening a stopped run ---------------------------------------------------
+
+  void reopen(RunFileRows rows) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(partial_path, error))
+      throw OutputFailure("run output '" + partial_path.string() + "': no such file to resume");
+    PropertyListHandle access(check_id(H5Pcreate(H5P_FILE_ACCESS), "create file access list"));
+    // The same bounds and cache settings as create(): the crash semantics hold on.
+    check_status(H5Pset_libver_bounds(access.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18),
+                 "set library version bounds");
+    disable_metadata_evictions(access.get());
+    file = FileHandle(check_id(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, access.get()), "open file"));
+    utf8_string = DatatypeHandle(check_id(H5Tcopy(H5T_C_S1), "create string type"));
+    check_status(H5Tset_size(utf8_string.get(), H5T_VARIABLE), "create string type");
+    check_status(H5Tset_cset(utf8_string.get(), H5T_CSET_UTF8), "create string type");
+
+    DatasetHandle nodes(check_id(H5Dopen2(file.get(), "/mesh/nodes", H5P_DEFAULT), "open /mesh/nodes"));
+    {
+      DataspaceHandle space(check_id(H5Dget_space(nodes.get()), "read the extent of /mesh/nodes"));
+      hsize_t dims[2] = {0, 0};
+      check_status(H5Sget_simple_extent_dims(space.get(), dims, nullptr) == 2 ? 0 : -1, "read /mesh/nodes");
+      node_count = dims[0];
+    }
+    const auto frames = static_cast<hsize_t>(rows.frames);
+    const auto steps = static_cast<hsize_t>(rows.steps);
+    frame_time = open_appendable("/frames/time", H5T_NATIVE_DOUBLE, {}, frames);
+    displacement = open_appendable("/frames/displacement", H5T_NATIVE_DOUBLE, {node_count, 3}, frames);
+    for (const FrameFieldSpec& f : field_specs)
+      fields.push_back(open_appendable(f.path, H5T_NATIVE_DOUBLE, {f.width}, frames));
+    for (const StepColumn& column : kStepColumns) {
+      const bool vector = std::holds_alternative<Vec3 StepStats::*>(column.field);
+      const bool integer = std::holds_alternative<int StepStats::*>(column.field);
+      step_datasets.push_back(open_appendable(column.path, integer ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE,
+                                              vector ? std::vector<hsize_t>{3} : std::vector<hsize_t>{}, steps));
+    }
+    set_string_attribute(file.get(), "resumed_utc", utc_now_iso8601());
+    flush();
+  }
+
+  // An extendible dataset of the file cut to `rows` rows.
+  AppendableDataset open_appendable(const std::string& path, hid_t memory_type, std::vector<hsize_t> row_shape,
+                                    hsize_t rows) {
+    DatasetHandle dataset(check_id(H5Dopen2(file.get(), path.c_str(), H5P_DEFAULT), "open " + path));
+    DataspaceHandle space(check_id(H5Dget_space(dataset.get()), "read the extent of " + path));
+    std::vector<hsize_t> dims(row_shape.size() + 1);
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    check_status(rank == static_cast<int>(dims.size()) ? 0 : -1, "read the shape of " + path);
+    if (!std::equal(row_shape.begin(), row_shape.end(), dims.begin() + 1) || dims[0] < rows) {
+      throw OutputFailure("run output '" + partial_path.string() + "': " + path + " has " + std::to_string(dims[0]) +
+                          " rows of another shape or fewer than the checkpoint's " + std::to_string(rows) +
+                          "; the file does not belong to this checkpoint");
+    }
+    dims[0] = rows;
+    check_status(H5Dset_extent(dataset.get(), dims.data()), "cut " + path);
+    return AppendableDataset{std::move(dataset), memory_type, std::move(row_shape), rows};
   }
 
   // Metadata (object headers, chunk B-trees, the superblock's end-of-file address)
@@ -509,7 +548,7 @@ struct RunWriter::Impl {
 
     // Data on disk before the name: after a power loss, a file under the final
     // name is then never an incomplete one.
-    sync_file_to_disk(partial_path);
+    sync_file_to_disk(partial_path, "run output '" + partial_path.string() + "'");
     std::error_code error;
     std::filesystem::rename(partial_path, final_path, error);
     if (error) {
@@ -538,6 +577,22 @@ RunWriter::RunWriter(std::filesystem::path path, const TetMesh& mesh, const Prov
     if (created_file) std::filesystem::remove(partial, ignored);
     throw;
   }
+}
+
+std::unique_ptr<RunWriter> RunWriter::reopen(std::filesystem::path path, std::vector<FrameFieldSpec> frame_fields,
+                                             RunFileRows rows) {
+  std::unique_ptr<RunWriter> writer(new RunWriter());
+  writer->impl_ = std::make_unique<Impl>(std::move(path));
+  writer->impl_->field_specs = std::move(frame_fields);
+  writer->impl_->reopen(rows);  // on failure the file is left as it was (closed by the handles)
+  return writer;
+}
+
+RunFileRows RunWriter::flush_steps() {
+  BACKSIM_ASSERT(!impl_->closed, "RunWriter: flush_steps() after finish() or fail()");
+  impl_->write_pending_steps();
+  impl_->flush();
+  return {static_cast<std::int64_t>(impl_->frame_time.rows), static_cast<std::int64_t>(impl_->step_datasets[0].rows)};
 }
 
 RunWriter::~RunWriter() {

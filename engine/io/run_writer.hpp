@@ -36,6 +36,12 @@ struct FrameFieldSpec {
   std::string description;
 };
 
+// How many frames and step records a run file holds (a checkpoint records them).
+struct RunFileRows {
+  std::int64_t frames = 0;
+  std::int64_t steps = 0;
+};
+
 class RunWriter {
  public:
   // Creates `<path>.partial` (truncating an old one) and writes the mesh and the
@@ -43,6 +49,12 @@ class RunWriter {
   // are created as needed). Throws OutputFailure.
   RunWriter(std::filesystem::path path, const TetMesh& mesh, const Provenance& provenance,
             std::vector<FrameFieldSpec> frame_fields = {});
+  // Reopens `<path>.partial` of a run that stopped, keeping its first `rows` (rows
+  // after them are dropped: the resumed run writes them again), and sets the
+  // `resumed_utc` attribute. `frame_fields` must be those the file was created with.
+  // Throws OutputFailure (no such file, not a run file, fewer rows than `rows`).
+  static std::unique_ptr<RunWriter> reopen(std::filesystem::path path, std::vector<FrameFieldSpec> frame_fields,
+                                           RunFileRows rows);
   ~RunWriter();  // closes without renaming if neither finish() nor fail() ran
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -60,6 +72,8 @@ class RunWriter {
                      const std::string& units, const std::string& description);
   void write_strings(const std::string& path, const std::vector<std::string>& values,
                      const std::string& description);
+  // Writes the buffered step records and flushes: every row so far is on disk.
+  RunFileRows flush_steps();
   // Writes what is buffered, `finished_utc`, `status = "ok"`, closes and renames.
   void finish();
   // As finish(), with `status = "solver_failure"` and `error = diagnostic`: what was
@@ -70,6 +84,7 @@ class RunWriter {
   std::filesystem::path partial_path() const;
 
  private:
+  RunWriter() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -20,6 +20,24 @@ struct Runner {
   SimulationSummary summary;
   CycleRecord* recording = nullptr;  // set while a cycle is resolved for a jump
   std::int64_t last_frame_index = 0;  // frame k is due at t = k * interval
+  std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
+  double wall_before = 0;             // s spent before a resume
+
+  // A point where the run can stop and resume: `next` is the next step or window.
+  // Returns false when the observer asked to stop (after handing it the position).
+  bool resumable_point(std::int64_t next) {
+    const bool stop = observer.stop_requested();
+    if (stop || observer.checkpoint_due()) {
+      RunPosition position{next, last_frame_index, summary};
+      position.summary.wall_seconds = wall_before + seconds_since(wall_start);
+      observer.on_checkpoint(m, state, position);
+    }
+    if (stop) summary.stopped_early = true;
+    return !stop;
+  }
+  static double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  }
 
   void record(const StepStats& st) {
     summary.steps += 1;
@@ -62,15 +80,12 @@ struct Runner {
   }
 
   // Every step solved, at multiples of solver.time_step.
-  void run_steps() {
+  void run_steps(std::int64_t first) {
     const double dt = m.solver.time_step;
     // Times are computed from step counts, not accumulated, so that they do not drift.
     const auto step_count = static_cast<std::int64_t>(std::ceil(m.duration / dt - 1e-9));
-    for (std::int64_t k = 1; k <= step_count; ++k) {
-      if (observer.stop_requested()) {
-        summary.stopped_early = true;
-        return;
-      }
+    for (std::int64_t k = first; k <= step_count; ++k) {
+      if (!resumable_point(k)) return;
       advance_to(std::min(static_cast<double>(k) * dt, m.duration), k == step_count);
     }
   }
@@ -95,7 +110,7 @@ struct Runner {
   // Repeated strokes with cycle jumps (cycle_jump.hpp): the motion's time line cut
   // into windows (waits, stroke cycles, then rest cycles of the last stroke's period),
   // each cycle solved in full or replayed.
-  void run_cycles() {
+  void run_cycles(std::int64_t first) {
     std::vector<MotionWindow> windows;
     for (const MotionWindow& win : m.motion.windows())
       if (win.start < m.duration) windows.push_back(win);
@@ -112,8 +127,11 @@ struct Runner {
     SlowStateSnapshot resolved = make_slow_state_snapshot(m);
     SlowStateSnapshot before = make_slow_state_snapshot(m);
     const std::size_t last = windows.size() - 1;
-    std::size_t i = 0;
+    // Between two windows nothing but the state is carried (the record and snapshots
+    // are taken afresh below), so a run can stop and resume there.
+    auto i = static_cast<std::size_t>(first - 1);
     while (i < windows.size()) {
+      if (!resumable_point(static_cast<std::int64_t>(i) + 1)) return;
       const MotionWindow& win = windows[i];
       if (win.stroke == MotionWindow::kWait) {
         if (!solve_window(win, i == last)) return;
@@ -157,19 +175,36 @@ struct Runner {
 
 }  // namespace
 
+namespace {
+
+SimulationSummary run_from(Runner& r, std::int64_t first) {
+  const Model& model = r.m;
+  if (model.solver.cycle_jump && model.motion.has_cycles() && model.duration > 0) {
+    r.run_cycles(first);
+  } else {
+    r.run_steps(first);
+  }
+  r.summary.wall_seconds = r.wall_before + Runner::seconds_since(r.wall_start);
+  return r.summary;
+}
+
+}  // namespace
+
 SimulationSummary run_simulation(const Model& model, State& state, Scratch& scratch,
                                  SimulationObserver& observer) {
-  const auto wall_start = std::chrono::steady_clock::now();
   Runner r{model, state, scratch, observer, {}};
   observer.on_frame(model, state);
   r.summary.frames = 1;
-  if (model.solver.cycle_jump && model.motion.has_cycles() && model.duration > 0) {
-    r.run_cycles();
-  } else {
-    r.run_steps();
-  }
-  r.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  return r.summary;
+  return run_from(r, 1);
+}
+
+SimulationSummary run_simulation(const Model& model, State& state, Scratch& scratch,
+                                 SimulationObserver& observer, const RunPosition& from) {
+  Runner r{model, state, scratch, observer, from.summary};
+  r.summary.stopped_early = false;
+  r.last_frame_index = from.last_frame_index;
+  r.wall_before = from.summary.wall_seconds;
+  return run_from(r, from.next);
 }
 
 void displacement(const Model& model, const State& state, std::span<Vec3> out) {

@@ -11,6 +11,9 @@
 
 namespace backsim {
 
+struct SimulationSummary;
+struct RunPosition;
+
 class SimulationObserver {
  public:
   virtual ~SimulationObserver() = default;
@@ -19,6 +22,12 @@ class SimulationObserver {
   virtual void on_step(const Model& model, const State& state, const StepStats& stats) = 0;
   // Asked between steps: return true to stop early (e.g. on SIGINT).
   virtual bool stop_requested() { return false; }
+  // Asked at each point where a run can be resumed (between steps; between windows
+  // with cycle jumps): return true to be handed the state there (a checkpoint).
+  virtual bool checkpoint_due() { return false; }
+  // The state and the runner's position at such a point, and (stop_requested) where
+  // a stopped run ends: run_simulation(..., &position) continues from it.
+  virtual void on_checkpoint(const Model&, const State&, const RunPosition&) {}
 };
 
 struct SimulationSummary {
@@ -35,10 +44,23 @@ struct SimulationSummary {
   bool stopped_early = false;
 };
 
+// Where a run stands between two steps: enough, with the State, to continue it as if
+// it had never stopped (the steps and windows ahead are computed from the model).
+struct RunPosition {
+  std::int64_t next = 1;              // the next step (k >= 1) or, with cycle jumps, window index
+  std::int64_t last_frame_index = 0;  // output frame k is due at t = k * interval
+  SimulationSummary summary;          // counters so far (wall_seconds: the time spent so far)
+};
+
 // Runs to the end. Throws SolverFailure when a step fails even after halving the
 // time step `kMaxStepHalvings` times; frames already handed out stay valid.
 SimulationSummary run_simulation(const Model& model, State& state, Scratch& scratch,
                                  SimulationObserver& observer);
+// Continues a run from a checkpoint: `state` as it was handed to on_checkpoint with
+// `from`. The frame at `from` is not handed out again. The results are bit-identical
+// to the run that never stopped.
+SimulationSummary run_simulation(const Model& model, State& state, Scratch& scratch,
+                                 SimulationObserver& observer, const RunPosition& from);
 
 inline constexpr int kMaxStepHalvings = 3;
 

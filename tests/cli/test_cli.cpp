@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -179,4 +180,90 @@ TEST_CASE("SIGINT stops a run with exit code 130 and keeps the frames in the .pa
   CHECK_FALSE(std::filesystem::exists(dir / "i.h5"));
   FileHandle file = open_read_only(partial);
   CHECK(read_float64(file.get(), "/frames/time").dims[0] >= 2);
+}
+
+namespace {
+
+// Runs `scenario` without stopping, then again killed (SIGKILL) at a random moment
+// after its first checkpoint and resumed with --resume (on 2 threads: the result may
+// depend on neither), and checks that both files hold the same bytes in every
+// dataset but the steps' wall-clock times.
+void check_killed_and_resumed(const std::string& name, const std::filesystem::path& scenario) {
+  ScratchDirectory dir("cli-resume-" + name);
+  const auto start = std::chrono::steady_clock::now();
+  const ProcessResult ref = run_backsim({"run", scenario.string(), "-o", "ref.h5", "-q", "-t", "1", "--no-checkpoints"},
+                                        dir.path());
+  REQUIRE(ref.exit_code == exit_code::ok);
+  const double ref_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK_FALSE(std::filesystem::exists(dir / "ref.h5.checkpoint"));
+
+  // A random point: anywhere in the first 60 % of the run (checkpoints every step
+  // make the killed run slower than the reference, so it is still running then).
+  std::random_device entropy;
+  std::mt19937 random(entropy());
+  const double delay = std::uniform_real_distribution<double>(0.0, 0.6 * ref_seconds)(random);
+  INFO(name << ": killed " << delay << " s after the first checkpoint; the run takes " << ref_seconds << " s");
+  const pid_t pid =
+      start_backsim({"run", scenario.string(), "-o", "k.h5", "-q", "-t", "1", "--checkpoint-every", "0"}, dir.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline && !std::filesystem::exists(dir / "k.h5.checkpoint"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+  REQUIRE(kill(pid, SIGKILL) == 0);
+  REQUIRE(wait_backsim(pid, dir.path()).exit_code == -1);  // killed, not finished
+  REQUIRE(std::filesystem::exists(dir / "k.h5.partial"));
+  REQUIRE(std::filesystem::exists(dir / "k.h5.checkpoint"));
+
+  const ProcessResult resumed = run_backsim({"run", scenario.string(), "-o", "k.h5", "-q", "-t", "2", "--resume"},
+                                            dir.path());
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == exit_code::ok);
+  CHECK(resumed.err.find("resuming k.h5 at t = ") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "k.h5.partial"));
+  CHECK_FALSE(std::filesystem::exists(dir / "k.h5.checkpoint"));  // a finished run has nothing to resume
+  const std::vector<std::string> differ = differing_datasets(dir / "ref.h5", dir / "k.h5", {"/solver/wall_seconds"});
+  INFO("datasets that differ: " << differ.size() << (differ.empty() ? "" : ", first " + differ.front()));
+  CHECK(differ.empty());
+  FileHandle file = open_read_only(dir / "k.h5");
+  CHECK(read_string_attribute(file.get(), "status") == "ok");
+  CHECK(has_attribute(file.get(), "resumed_utc"));
+}
+
+}  // namespace
+
+TEST_CASE("a run killed at a random step and resumed matches the run that never stopped", "[cli][resume]") {
+  check_killed_and_resumed("block", kData / "cli" / "resume_block.toml");
+}
+
+TEST_CASE("a session with cycle jumps, tone and circulation killed and resumed matches", "[cli][resume]") {
+  check_killed_and_resumed("back", kData / "cli" / "resume_back.toml");
+}
+
+TEST_CASE("resume: SIGINT leaves a checkpoint - a finished run or another scenario is not resumed", "[cli][resume]") {
+  ScratchDirectory dir("cli-resume-misc");
+  const std::string scenario = (kData / "cli" / "resume_block.toml").string();
+  const pid_t pid = start_backsim({"run", scenario, "-o", "i.h5", "-t", "1"}, dir.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::error_code ec;
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(std::filesystem::exists(dir / "i.h5.partial", ec) && std::filesystem::file_size(dir / "i.h5.partial", ec) > 200000))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(kill(pid, SIGINT) == 0);
+  const ProcessResult stopped = wait_backsim(pid, dir.path());
+  INFO(stopped.err);
+  REQUIRE(stopped.exit_code == exit_code::interrupted);
+  CHECK(stopped.err.find("--resume") != std::string::npos);
+  REQUIRE(std::filesystem::exists(dir / "i.h5.checkpoint"));  // written where it stopped
+
+  // another scenario's checkpoint is refused, and left in place
+  const ProcessResult other = run_backsim(
+      {"run", (kData / "cli" / "small_glide.toml").string(), "-o", "i.h5", "-q", "--resume"}, dir.path());
+  CHECK(other.exit_code == exit_code::invalid_input);
+  CHECK(other.err.find("is of another scenario") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "i.h5.checkpoint"));
+
+  REQUIRE(run_backsim({"run", scenario, "-o", "i.h5", "-q", "--resume"}, dir.path()).exit_code == exit_code::ok);
+  const ProcessResult again = run_backsim({"run", scenario, "-o", "i.h5", "-q", "--resume"}, dir.path());
+  CHECK(again.exit_code == exit_code::ok);
+  CHECK(again.err.find("is a finished run; nothing to resume") != std::string::npos);
 }

@@ -297,7 +297,7 @@ TEST_CASE("reactive hyperemia after a 60 s occlusion", "[circulation]") {
   CHECK(excess_volume > 0);                    // the debt is repaid by extra inflow
 }
 
-TEST_CASE("friction on skin raises perfusion many-fold; muscle is unaffected", "[circulation]") {
+TEST_CASE("friction on skin raises perfusion many-fold - muscle is unaffected", "[circulation]") {
   // Deep effleurage (docs): 1.25e4 W/m^3 in the skin under the hand for 1 s of every
   // 2.5 s stroke cycle (stroke average 5e3 W/m^3), for 2 x 6 min with 1 min between.
   const CirculationModel model = model_of(

@@ -27,7 +27,7 @@ MotionSpec point_stroke(double hold) {
 
 }  // namespace
 
-TEST_CASE("friction circles have their radius and frequency; cross-fibre lines stay on their axis", "[motion][technique]") {
+TEST_CASE("friction circles have their radius and frequency - cross-fibre lines stay on their axis", "[motion][technique]") {
   MotionSpec circle = point_stroke(4.0);
   circle.oscillation = PathOscillation::circle;
   circle.oscillation_amplitude = 0.005;
@@ -66,7 +66,7 @@ TEST_CASE("friction circles have their radius and frequency; cross-fibre lines s
   CHECK(crossings == 7);  // 2 Hz for 2 s: two sign changes per cycle, the last at the end itself
 }
 
-TEST_CASE("a glide moves at its speed; a trigger-point press holds its full force for its hold time", "[motion][technique]") {
+TEST_CASE("a glide moves at its speed - a trigger-point press holds its full force for its hold time", "[motion][technique]") {
   MotionSpec glide;
   glide.path = {{0.0, 0.0}, {0.06, 0.08}};  // 10 cm
   glide.press_time = 0.4;

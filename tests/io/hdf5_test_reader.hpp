@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -142,6 +143,60 @@ T read_scalar_attribute(hid_t object, const char* name, hid_t file_type, hid_t m
   T value{};
   REQUIRE(H5Aread(attribute.get(), memory_type, &value) >= 0);
   return value;
+}
+
+}  // namespace backsim::test
+
+namespace backsim::test {
+
+// Every dataset path of a file ("/frames/time", ...), in name order.
+inline std::vector<std::string> dataset_paths(hid_t file) {
+  std::vector<std::string> paths;
+  H5Ovisit(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(data)->push_back(std::string("/") + name);
+        return 0;
+      },
+      &paths);
+  return paths;
+}
+
+// The bytes of a fixed-size dataset in its native memory layout, or its strings
+// joined with '\0' (variable-length strings).
+inline std::string dataset_bytes(hid_t file, const std::string& path) {
+  DatasetHandle dataset(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
+  REQUIRE(dataset.valid());
+  DatatypeHandle stored(H5Dget_type(dataset.get()));
+  if (H5Tis_variable_str(stored.get()) > 0) {
+    std::string joined;
+    for (const std::string& s : read_strings(file, path.c_str())) joined += s + '\0';
+    return joined;
+  }
+  DatatypeHandle native(H5Tget_native_type(stored.get(), H5T_DIR_ASCEND));
+  std::size_t count = 1;
+  for (hsize_t extent : dataset_dims(dataset)) count *= extent;
+  std::string bytes(count * H5Tget_size(native.get()), '\0');
+  if (count > 0) REQUIRE(H5Dread(dataset.get(), native.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) >= 0);
+  return bytes;
+}
+
+// The datasets of two files that differ (or exist in one only), leaving out `skip`.
+inline std::vector<std::string> differing_datasets(const std::filesystem::path& a, const std::filesystem::path& b,
+                                                   const std::vector<std::string>& skip) {
+  FileHandle fa = open_read_only(a);
+  FileHandle fb = open_read_only(b);
+  const std::vector<std::string> pa = dataset_paths(fa.get());
+  const std::vector<std::string> pb = dataset_paths(fb.get());
+  std::vector<std::string> differ;
+  for (const std::string& p : pa) {
+    if (std::find(skip.begin(), skip.end(), p) != skip.end()) continue;
+    if (std::find(pb.begin(), pb.end(), p) == pb.end() || dataset_bytes(fa.get(), p) != dataset_bytes(fb.get(), p))
+      differ.push_back(p);
+  }
+  for (const std::string& p : pb)
+    if (std::find(pa.begin(), pa.end(), p) == pa.end()) differ.push_back(p + " (only in " + b.filename().string() + ")");
+  return differ;
 }
 
 }  // namespace backsim::test

@@ -50,7 +50,7 @@ Settled settle(const std::string& posture, bool supports) {
 
 }  // namespace
 
-TEST_CASE("posture turns gravity and names the supports; the resolved file keeps it", "[models][posture]") {
+TEST_CASE("posture turns gravity and names the supports - the resolved file keeps it", "[models][posture]") {
   const std::string head = "[geometry]\ntype = \"back\"\nresolution = \"coarse\"\n";
   const std::string motion = "[tool]\nshape = \"sphere\"\n[motion]\ncontrol = \"kinematic\"\npath = [[\"T10\", \"-5 cm\"]]\n";
   const Scenario s = parse_scenario(head + "posture = \"seated\"\n" + motion, "<seated>");
@@ -70,7 +70,7 @@ TEST_CASE("posture turns gravity and names the supports; the resolved file keeps
                     Catch::Contains("both set gravity; keep one"));
 }
 
-TEST_CASE("lying on the left side, the table carries the left flank; bone and table carry the weight",
+TEST_CASE("lying on the left side, the table carries the left flank, and bone and table carry the weight",
           "[models][posture]") {
   const Settled with = settle("side_lying_left", true);
   const Model& m = with.model;

@@ -55,7 +55,7 @@ TEST_CASE("a path along the lumbar erector spinae runs up its fibres for the ask
   }
 }
 
-TEST_CASE("a path along a fan muscle curves with its fibres; across them it stays perpendicular", "[models][fibre_path]") {
+TEST_CASE("a path along a fan muscle curves with its fibres - across them it stays perpendicular", "[models][fibre_path]") {
   const BackAnatomy a(preset_subject(Condition::healthy));
   SECTION("along the lower trapezius, up and out toward the scapular spine") {
     FibrePathRequest r;

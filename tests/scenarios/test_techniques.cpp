@@ -49,7 +49,7 @@ time_step = "5 ms"
 
 }  // namespace
 
-TEST_CASE("a technique fills a stroke's defaults, its hand surface and control; keys override them", "[scenarios][technique]") {
+TEST_CASE("a technique fills a stroke's defaults, its hand surface and control - keys override them", "[scenarios][technique]") {
   const Scenario s = parse_scenario(kProtocol, "<protocol>");
   const SimulationSpec& spec = s.spec;
   const Technique& effleurage = *find_technique("effleurage");
@@ -202,7 +202,7 @@ TEST_CASE("every technique is listed with a surface the catalogue has and a docu
   }
 }
 
-TEST_CASE("with avoidance the load inside an injury zone is zero; without it the run reports it", "[scenarios][zone]") {
+TEST_CASE("with avoidance the load inside an injury zone is zero - without it the run reports it", "[scenarios][zone]") {
   // a 1 cm sphere glides 8 cm across a 12 x 8 cm block, over a zone in the middle
   const auto run = [](bool avoid) {
     std::string text = R"(
