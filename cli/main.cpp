@@ -1,5 +1,6 @@
 // backsim: command-line front end. Exit codes: cli/exit_codes.hpp (README.md).
 #include "cli/batch/batch_command.hpp"
+#include "cli/compare/compare_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/lesson/view_command.hpp"
 #include "cli/model_command.hpp"
@@ -108,6 +109,14 @@ int main(int argc, char** argv) {
   aggregate_cmd->add_option("directory", aggregate_dir, "Study directory (with manifest.csv)")->required();
   aggregate_cmd->add_flag("-q,--quiet", aggregate_quiet, "No summary");
 
+  cli::CompareCommandOptions compare;
+  auto* compare_cmd = app.add_subcommand("compare", "Compare a study's techniques, styles or swept values: report.md, report.html, CSV");
+  compare_cmd->add_option("study", compare.input, "Study directory or its study.h5")->required()->check(CLI::ExistingPath);
+  compare_cmd->add_option("-o,--output", compare.output, "Report directory (default: the study's)");
+  compare_cmd->add_option("--region", compare.region, "Only regions whose name contains this, e.g. erector_spinae_lumbar");
+  compare_cmd->add_option("--rank-by", compare.rank_by, "Outcome to rank by (default relief_per_kilojoule)");
+  compare_cmd->add_flag("-q,--quiet", compare.quiet, "No summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -131,6 +140,7 @@ int main(int argc, char** argv) {
       batch.directory = batch_dir;
       return cli::run_batch_command(batch);
     }
+    if (compare_cmd->parsed()) return cli::run_compare_command(compare);
     if (aggregate_cmd->parsed()) return cli::run_aggregate_command(aggregate_dir, aggregate_quiet);
     if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
     if (render_cmd->parsed()) return cli::run_render_command(render);

@@ -22,6 +22,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <variant>
 
 namespace backsim {
@@ -528,7 +529,14 @@ Study expand_study(const std::filesystem::path& study_file) {
   StudyLoader loader(study_file, log);
   loader.load(study);
   if (!log.empty()) throw InvalidScenario(log.sorted_issues());
-  if (!loader.issues_.empty()) throw InvalidScenario(loader.issues_);
+  if (!loader.issues_.empty()) {
+    std::vector<ScenarioIssue> issues = loader.issues_;  // first seen in run order: put them in file order
+    std::stable_sort(issues.begin(), issues.end(), [&](const ScenarioIssue& a, const ScenarioIssue& b) {
+      return std::tuple(a.file != log.file(), a.file, a.line, a.column) <
+             std::tuple(b.file != log.file(), b.file, b.line, b.column);
+    });
+    throw InvalidScenario(std::move(issues));
+  }
   return study;
 }
 
