@@ -103,6 +103,7 @@ int run_local_batch(const BatchCommandOptions& options) {
     std::fprintf(stderr, "backsim batch: %zu runs (%zu to run, %zu complete), %d at a time with %d thread%s each\n",
                  plan.manifest.rows.size(), plan.todo.size(), plan.skipped, jobs, threads, threads == 1 ? "" : "s");
   install_batch_signal_handlers();
+  prepare_run_environment();
   BatchProgress progress(plan.manifest.rows.size(), plan.skipped, plan.skipped_failed, options.quiet);
   try {
     run_local_pool(plan, jobs, threads, progress);

@@ -33,6 +33,8 @@ int available_cores();
 // Set by SIGINT/SIGTERM while a batch runs: start no more runs, let the ones going end.
 std::atomic<bool>& batch_stop_requested();
 void install_batch_signal_handlers();
+// The environment every run inherits (OMP_WAIT_POLICY=PASSIVE unless set).
+void prepare_run_environment();
 
 // How a run ended, as progress events and summaries name it: "ok", "solver_failure",
 // "interrupted" or "failed".

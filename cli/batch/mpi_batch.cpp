@@ -138,6 +138,7 @@ int batch(const BatchCommandOptions& options, int rank, int size) {
   if (any_failed) return exit_code::invalid_input;
   const int threads = threads_per_run(options);
   install_batch_signal_handlers();
+  prepare_run_environment();
   if (rank != 0) {
     try {
       work(plan, threads);

@@ -43,9 +43,7 @@ pid_t start_run_process(const std::filesystem::path& dir, const ManifestRow& row
   std::filesystem::create_directories(dir / "runs", error);
   std::filesystem::create_directories(dir / "logs", error);
   std::filesystem::remove(run_failure_path(dir, row.run), error);  // a record of an earlier attempt
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) throw OutputFailure(fmt::format("cannot find the backsim program (/proc/self/exe): {}", error.message()));
-  const std::vector<std::string> args{exe.string(),
+  const std::vector<std::string> args{"backsim",
                                       "run",
                                       (dir / row.scenario).string(),
                                       "-o",
@@ -70,7 +68,9 @@ pid_t start_run_process(const std::filesystem::path& dir, const ManifestRow& row
     dup2(fd, STDERR_FILENO);
     const int null = open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
-    execv(argv[0], argv.data());
+    // /proc/self/exe: the very program of the batch, even if its file was replaced since
+    // (a rebuild during a study): every run of a study runs the same build
+    execv("/proc/self/exe", argv.data());
     _exit(127);
   }
   return pid;

@@ -1,5 +1,7 @@
 #include "cli/compare/svg_chart.hpp"
 
+#include "engine/io/xdmf_items.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -68,19 +70,7 @@ std::string whisker(double x, double low, double high, const Range& range) {
 }
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view text) { return xdmf::xml_escaped(std::string(text)); }
 
 std::string bar_chart_svg(std::string_view title, std::string_view unit, const std::vector<std::string>& labels,
                           const std::vector<MeanInterval>& values) {

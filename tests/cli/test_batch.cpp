@@ -46,7 +46,7 @@ void require_same_results(const fs::path& a, const fs::path& b) {
 
 }  // namespace
 
-TEST_CASE("backsim expand writes a scenario per run and the manifest; a bad value exits 3 at its place") {
+TEST_CASE("backsim expand writes a scenario per run and the manifest and rejects a bad value with exit code 3") {
   const fs::path dir = fresh_dir("expand");
   const ProcessResult ok = run_backsim({"expand", study("cartesian.toml"), "-o", "out"}, dir);
   REQUIRE(ok.exit_code == 0);
@@ -61,7 +61,7 @@ TEST_CASE("backsim expand writes a scenario per run and the manifest; a bad valu
   CHECK(!fs::exists(dir / "bad/manifest.csv"));
 }
 
-TEST_CASE("backsim batch runs every run and aggregates summary.csv and study.h5; compare reports") {
+TEST_CASE("backsim batch runs every run and aggregates summary.csv and study.h5 and compare reports") {
   const fs::path dir = fresh_dir("cartesian");
   const ProcessResult r = run_backsim({"batch", study("cartesian.toml"), "-o", "out"}, dir);
   REQUIRE(r.exit_code == 0);
@@ -84,7 +84,7 @@ TEST_CASE("backsim batch runs every run and aggregates summary.csv and study.h5;
   const ProcessResult c = run_backsim({"compare", "out", "-o", "report", "--rank-by", "therapist_work_j"}, dir);
   REQUIRE(c.exit_code == 0);
   const std::string html = slurp(dir / "report/report.html");
-  CHECK_THAT(html, Catch::Contains("<svg") && Catch::Contains("<polyline")));
+  CHECK_THAT(html, Catch::Contains("<svg") && Catch::Contains("<polyline"));
   CHECK_THAT(html, !Catch::Contains("<script src") && !Catch::Contains("<link"));  // self-contained
   CHECK(fs::is_regular_file(dir / "report/report.md"));
   CHECK(fs::is_regular_file(dir / "report/plots/motion_press_depth_therapist_work_j.svg"));
@@ -97,9 +97,9 @@ TEST_CASE("backsim batch runs every run and aggregates summary.csv and study.h5;
 TEST_CASE("a batch killed mid-way and resumed gives the same summary.csv and reruns nothing complete") {
   const fs::path dir = fresh_dir("resume");
   // the reference: uninterrupted
-  REQUIRE(run_backsim({"batch", study("resume.toml"), "-o", "whole", "-j", "1", "-q"}, dir).exit_code == 0);
+  REQUIRE(run_backsim({"batch", study("resume.toml"), "-o", "whole", "-j", "1", "-t", "1", "-q"}, dir).exit_code == 0);
 
-  const pid_t pid = start_backsim({"batch", study("resume.toml"), "-o", "killed", "-j", "1", "-q"}, dir);
+  const pid_t pid = start_backsim({"batch", study("resume.toml"), "-o", "killed", "-j", "1", "-t", "1", "-q"}, dir);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!fs::exists(dir / "killed/runs/run-0001.h5") && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -122,7 +122,7 @@ TEST_CASE("a batch killed mid-way and resumed gives the same summary.csv and rer
   for (const auto& entry : fs::directory_iterator(dir / "killed/runs"))
     if (entry.path().extension() == ".h5") CHECK(complete.count(entry.path()) == 1);
 
-  const ProcessResult resumed = run_backsim({"batch", study("resume.toml"), "-o", "killed", "--resume", "-j", "1"}, dir);
+  const ProcessResult resumed = run_backsim({"batch", study("resume.toml"), "-o", "killed", "--resume", "-j", "1", "-t", "1"}, dir);
   REQUIRE(resumed.exit_code == 0);
   CHECK_THAT(resumed.err, Catch::Contains(fmt::format("({} to run, {} complete)", 12 - complete.size(), complete.size())));
   for (const auto& [path, id] : complete) {
@@ -139,7 +139,7 @@ TEST_CASE("a batch killed mid-way and resumed gives the same summary.csv and rer
   CHECK_THAT(again.err, Catch::Contains("(0 to run, 12 complete)"));
 }
 
-TEST_CASE("a study with a failing run finishes, reports that run as failed and aggregates the rest") {
+TEST_CASE("a study with a failing run finishes and reports that run as failed and aggregates the rest") {
   const fs::path dir = fresh_dir("failing");
   const ProcessResult r = run_backsim({"batch", study("one_failing.toml"), "-o", "out"}, dir);
   CHECK(r.exit_code == 6);

@@ -24,7 +24,7 @@ std::vector<std::string> column(const Study& s, std::size_t p) {
 }
 }  // namespace
 
-TEST_CASE("a cartesian study has one run per combination, the first axis slowest") {
+TEST_CASE("a cartesian study has one run per combination with the first axis slowest") {
   const Study s = expand_study(kStudies / "cartesian.toml");
   REQUIRE(s.runs.size() == 6);
   REQUIRE(s.parameter_names == std::vector<std::string>{"motion.press_depth", "material.youngs_modulus"});
@@ -42,7 +42,7 @@ TEST_CASE("a cartesian study has one run per combination, the first axis slowest
   CHECK(hashes.size() == 6);
 }
 
-TEST_CASE("the keys of one sweep move together; repetitions vary run.seed") {
+TEST_CASE("the keys of one sweep move together and repetitions vary run.seed") {
   const Study s = expand_study(kStudies / "zipped.toml");
   REQUIRE(s.runs.size() == 12);  // 3 zipped x 2 skins x 2 repetitions
   REQUIRE(s.parameter_names == std::vector<std::string>{"motion.press_depth", "motion.speed", "tool.skin"});
@@ -58,7 +58,7 @@ TEST_CASE("the keys of one sweep move together; repetitions vary run.seed") {
   CHECK(s.runs[0].scenario.spec.tool.friction != s.runs[2].scenario.spec.tool.friction);  // oiled, then dry
 }
 
-TEST_CASE("an explicit list of runs sets each run's own keys; [set] applies to all") {
+TEST_CASE("an explicit list of runs sets each run's own keys and the set table applies to all") {
   const Study s = expand_study(kStudies / "run_list.toml");
   REQUIRE(s.runs.size() == 3);
   REQUIRE(s.parameter_names == std::vector<std::string>{"motion.press_depth", "tool.radius", "motion.speed"});
@@ -69,7 +69,7 @@ TEST_CASE("an explicit list of runs sets each run's own keys; [set] applies to a
   for (const StudyRun& r : s.runs) CHECK(r.scenario.spec.solver.time_step == 0.1);
 }
 
-TEST_CASE("a cohort study samples subject i of the seed for every value, reproducibly from the resolved scenario") {
+TEST_CASE("a cohort study samples subject i of the seed for every value reproducibly from the resolved scenario") {
   const Study s = expand_study(kStudies / "cohort.toml");
   REQUIRE(s.runs.size() == 8);
   REQUIRE(s.cohort_subjects == 4);
@@ -118,7 +118,7 @@ TEST_CASE("a bad sweep value is reported at its line and column in the study fil
   }
 }
 
-TEST_CASE("geometry.cohort_seed and geometry.subject come as a pair, on a back only") {
+TEST_CASE("geometry.cohort_seed and geometry.subject come as a pair and on a back only") {
   const std::string back = "[geometry]\ntype = \"back\"\nresolution = \"coarse\"\n";
   const std::string tool = "[tool]\nshape = \"sphere\"\n[motion]\ncontrol = \"kinematic\"\npath = [[\"L3\", \"-5 cm\"]]\n";
   CHECK_THROWS_WITH(parse_scenario(back + "cohort_seed = 3\n" + tool, "s.toml"),
