@@ -12,7 +12,7 @@ namespace backsim::cli {
 
 namespace {
 constexpr int kWidth = 640, kHeight = 320;
-constexpr int kLeft = 70, kRight = 20, kTop = 36, kBottom = 70;
+constexpr int kLeft = 95, kRight = 20, kTop = 36, kBottom = 70;  // room for tick labels such as -1.98e+04
 constexpr const char* kBarColour = "#3b75af";  // one colour: the bars differ by label, not by hue
 constexpr const char* kInk = "#222";
 
@@ -54,7 +54,7 @@ std::string axes(std::string_view title, std::string_view unit, const Range& ran
     s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"{}\">{:.3g}</text>\n", kLeft - 6, y + 4,
                      kInk, v);
   }
-  s += fmt::format("<text transform=\"translate(16,{}) rotate(-90)\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
+  s += fmt::format("<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
                    (kTop + kHeight - kBottom) / 2, kInk, xml_escape(unit));
   return s;
 }
