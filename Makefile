@@ -14,6 +14,8 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config git \
   libeigen3-dev libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev \
   libbullet-dev libmetis-dev catch2 \
   libcairo2-dev fonts-dejavu-core imagemagick python3-paraview
+# backsim batch across MPI ranks (mpirun); Boost.Math for the statistics of backsim compare.
+DEBIAN_PACKAGES += libopenmpi-dev openmpi-bin libboost-dev
 # The lesson page's test opens it in headless Chromium (tests/cli/lesson/); DejaVu
 # gives the page's labels the same font on every machine.
 DEBIAN_PACKAGES += chromium

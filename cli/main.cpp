@@ -1,4 +1,6 @@
 // backsim: command-line front end. Exit codes: cli/exit_codes.hpp (README.md).
+#include "cli/batch/batch_command.hpp"
+#include "cli/compare/compare_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/lesson/view_command.hpp"
 #include "cli/model_command.hpp"
@@ -88,6 +90,39 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--range", render.range, "LOW,HIGH of the colour bar in the units shown (default: fitted)");
   render_cmd->add_flag("--flat", render.flat, "One colour per skin face (default: values interpolated)");
 
+  std::string expand_study;
+  std::string expand_dir;
+  bool expand_quiet = false;
+  auto* expand_cmd = app.add_subcommand("expand", "Expand a study file into one resolved scenario per run and manifest.csv");
+  expand_cmd->add_option("study", expand_study, "Study file (TOML, docs/study.md)")->required()->check(CLI::ExistingFile);
+  expand_cmd->add_option("-o,--output", expand_dir, "Study directory")->required();
+  expand_cmd->add_flag("-q,--quiet", expand_quiet, "No summary");
+
+  cli::BatchCommandOptions batch;
+  std::string batch_study, batch_dir;
+  auto* batch_cmd = app.add_subcommand("batch", "Run every run of a study (a process pool, or MPI ranks under mpirun) and aggregate");
+  batch_cmd->add_option("study", batch_study, "Study file (TOML, docs/study.md)")->required()->check(CLI::ExistingFile);
+  batch_cmd->add_option("-o,--output", batch_dir, "Study directory")->required();
+  batch_cmd->add_flag("--resume", batch.resume, "Skip the runs whose run file is complete and of their scenario");
+  batch_cmd->add_option("-j,--jobs", batch.jobs, "Runs at a time on this machine (default: one per core)")->check(CLI::Range(1, 4096));
+  batch_cmd->add_option("-t,--threads-per-run", batch.threads_per_run, "Threads of each run (default: the cores shared out)")
+      ->check(CLI::Range(1, 1024));
+  batch_cmd->add_flag("-q,--quiet", batch.quiet, "No progress and no summary");
+
+  std::string aggregate_dir;
+  bool aggregate_quiet = false;
+  auto* aggregate_cmd = app.add_subcommand("aggregate", "Build study.h5 and summary.csv from the run files in a study directory");
+  aggregate_cmd->add_option("directory", aggregate_dir, "Study directory (with manifest.csv)")->required();
+  aggregate_cmd->add_flag("-q,--quiet", aggregate_quiet, "No summary");
+
+  cli::CompareCommandOptions compare;
+  auto* compare_cmd = app.add_subcommand("compare", "Compare a study's techniques, styles or swept values: report.md, report.html, CSV");
+  compare_cmd->add_option("study", compare.input, "Study directory or its study.h5")->required()->check(CLI::ExistingPath);
+  compare_cmd->add_option("-o,--output", compare.output, "Report directory (default: the study's)");
+  compare_cmd->add_option("--region", compare.region, "Only regions whose name contains this, e.g. erector_spinae_lumbar");
+  compare_cmd->add_option("--rank-by", compare.rank_by, "Outcome to rank by (default relief_per_kilojoule)");
+  compare_cmd->add_flag("-q,--quiet", compare.quiet, "No summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -105,6 +140,14 @@ int main(int argc, char** argv) {
       return cli::run_run_command(run);
     }
     if (view_cmd->parsed()) return cli::run_view_command(view);
+    if (expand_cmd->parsed()) return cli::run_expand_command(expand_study, expand_dir, expand_quiet);
+    if (batch_cmd->parsed()) {
+      batch.study = batch_study;
+      batch.directory = batch_dir;
+      return cli::run_batch_command(batch);
+    }
+    if (compare_cmd->parsed()) return cli::run_compare_command(compare);
+    if (aggregate_cmd->parsed()) return cli::run_aggregate_command(aggregate_dir, aggregate_quiet);
     if (validate_cmd->parsed()) return cli::run_validate_command(validate_scenario);
     if (render_cmd->parsed()) return cli::run_render_command(render);
     if (techniques_cmd->parsed()) return cli::run_techniques_command();

@@ -8,6 +8,12 @@ find_package(HDF5 REQUIRED COMPONENTS C)               # libhdf5-dev: run output
 find_package(fmt REQUIRED)                             # libfmt-dev: formatting
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # libtomlplusplus-dev: scenarios
 find_package(CLI11 REQUIRED)                           # libcli11-dev: command line
+if(BACKSIM_MPI)
+  find_package(MPI REQUIRED COMPONENTS C)              # libopenmpi-dev: backsim batch across ranks
+endif()
+# Boost.Math (libboost-dev, headers only): Student t and noncentral t quantiles for the
+# confidence intervals of backsim compare.
+find_package(Boost 1.74 REQUIRED)
 find_package(ZLIB REQUIRED)                            # zlib1g-dev: compressed .vtu data arrays
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)  # libcairo2-dev: backsim render pictures (PNG, fonts)
 # Bullet in double precision (bullet-float64): the tools' collision shapes and the

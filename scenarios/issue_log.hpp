@@ -5,16 +5,24 @@
 #include "scenarios/scenario.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 namespace backsim {
 
-// 1-based line and column in a file; {0, 0} when unknown.
+// 1-based line and column in a file; {0, 0} when unknown. `file` is set when the value
+// came from another file than the one being loaded (a study's sweep value moved into a
+// base scenario): the problem is then reported in the file the user has to fix.
 struct SourcePosition {
+  SourcePosition() = default;
+  SourcePosition(int line_, int column_, std::shared_ptr<const std::string> file_ = nullptr)
+      : line(line_), column(column_), file(std::move(file_)) {}
   int line = 0;
   int column = 0;
+  std::shared_ptr<const std::string> file;
 };
 
 class IssueLog {
@@ -22,17 +30,20 @@ class IssueLog {
   explicit IssueLog(std::string file) : file_(std::move(file)) {}
 
   void report(SourcePosition where, std::string message) {
-    issues_.push_back(ScenarioIssue{file_, where.line, where.column, std::move(message)});
+    const bool elsewhere = where.file && !where.file->empty();
+    issues_.push_back(ScenarioIssue{elsewhere ? *where.file : file_, where.line, where.column, std::move(message)});
   }
 
   bool empty() const { return issues_.empty(); }
   const std::string& file() const { return file_; }
 
-  // In file order (toml++ iterates tables by key name, not by position).
+  // In file order (toml++ iterates tables by key name, not by position): this file's
+  // issues first, then those of other files, each file in order.
   std::vector<ScenarioIssue> sorted_issues() const {
     std::vector<ScenarioIssue> sorted = issues_;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const ScenarioIssue& a, const ScenarioIssue& b) {
-      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    std::stable_sort(sorted.begin(), sorted.end(), [this](const ScenarioIssue& a, const ScenarioIssue& b) {
+      return std::tuple(a.file != file_, a.file, a.line, a.column) <
+             std::tuple(b.file != file_, b.file, b.line, b.column);
     });
     return sorted;
   }

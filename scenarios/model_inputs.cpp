@@ -5,7 +5,8 @@
 namespace backsim {
 
 models::SubjectParams BackSource::subject() const {
-  models::SubjectParams s = models::preset_subject(preset);
+  models::SubjectParams s =
+      cohort_seed ? models::sample_subject(preset, *cohort_seed, subject_index) : models::preset_subject(preset);
   for (const auto& [name, value] : overrides) models::set_subject_parameter(s, name, value);
   return s;
 }

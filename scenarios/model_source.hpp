@@ -6,6 +6,8 @@
 #include "models/import/mesh_import.hpp"
 #include "models/subject.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,15 +18,19 @@ namespace scenario_schema {
 enum class GeometryType { block, back, mesh };
 }
 
-// [geometry] type = "back": a preset subject, a resolution and the subject parameters
-// the file overrides (in file order, SI units).
+// [geometry] type = "back": a preset subject (or subject `subject_index` of the preset's
+// cohort with `cohort_seed`), a resolution and the subject parameters the file
+// overrides (in file order, SI units).
 struct BackSource {
   models::Condition preset = models::Condition::healthy;
   models::Resolution resolution = models::Resolution::standard;
+  std::optional<std::uint64_t> cohort_seed;  // geometry.cohort_seed: a sampled subject
+  std::uint64_t subject_index = 0;           // geometry.subject (with cohort_seed)
   std::vector<std::pair<std::string, double>> overrides;
   // geometry.posture: gravity's direction and the supports (body_supports.hpp)
   models::BodyPosition position = models::BodyPosition::prone;
-  // The subject: the preset with the overrides applied (not validated).
+  // The subject: the preset (or its cohort's sampled subject) with the overrides
+  // applied (not validated).
   models::SubjectParams subject() const;
 };
 

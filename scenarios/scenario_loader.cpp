@@ -2,6 +2,7 @@
 // ranges, and the checks that involve several keys. Reading a single value (types,
 // units, positions) is TableReader's job.
 #include "scenarios/scenario.hpp"
+#include "scenarios/scenario_table.hpp"
 
 #include "scenarios/issue_log.hpp"
 #include "scenarios/schema_names.hpp"
@@ -51,6 +52,10 @@ constexpr std::string_view kSpineZone = "spinous_processes";
 // keeps every node and element id well inside the 32-bit Index.
 constexpr std::int64_t kMaxTets = 5'000'000;
 constexpr std::int64_t kTetsPerCell = 6;
+
+// geometry.subject: a cohort larger than this is no study that finishes (each subject is
+// a run); the bound only keeps the index a plain, printable integer.
+constexpr std::int64_t kMaxCohortSubject = 1'000'000;
 
 // An axis whose length is within this many ulps of 1 is already normalised (it was
 // written by write_scenario_toml); dividing it again would change its last bits and
@@ -143,7 +148,7 @@ class ScenarioLoader {
   void read_geometry() {
     std::vector<std::string_view> keys{"type", "size", "cells", "grading", "preset", "resolution",
                                        "file", "format", "length_scale", "region_field", "fibre_field",
-                                       "regions", "posture"};
+                                       "regions", "posture", "cohort_seed", "subject"};
     for (const models::SubjectParameterInfo& p : models::subject_parameters()) keys.push_back(p.name);
     TableReader t = table("geometry", keys);
     const std::optional<schema::GeometryType> type = t.choice("type", schema::kGeometryTypes);
@@ -161,7 +166,8 @@ class ScenarioLoader {
     };
     const bool block_keys = applies("size", schema::GeometryType::block) & applies("cells", schema::GeometryType::block) &
                             applies("grading", schema::GeometryType::block);
-    bool back_keys = applies("preset", schema::GeometryType::back) & applies("resolution", schema::GeometryType::back);
+    bool back_keys = applies("preset", schema::GeometryType::back) & applies("resolution", schema::GeometryType::back) &
+                     applies("cohort_seed", schema::GeometryType::back) & applies("subject", schema::GeometryType::back);
     for (const models::SubjectParameterInfo& p : models::subject_parameters())
       back_keys = applies(p.name, schema::GeometryType::back) && back_keys;
     bool mesh_keys = true;
@@ -217,7 +223,7 @@ class ScenarioLoader {
     BackSource& back = model_.back;
     assign(back.preset, t.choice("preset", schema::kPresets));
     assign(back.resolution, t.choice("resolution", schema::kResolutions));
-    bool subject_valid = true;
+    bool subject_valid = read_cohort_subject(t);
     // File order, so that the resolved text lists them as written.
     std::vector<std::pair<SourcePosition, const models::SubjectParameterInfo*>> present;
     for (const models::SubjectParameterInfo& p : models::subject_parameters())
@@ -238,6 +244,29 @@ class ScenarioLoader {
     } catch (const InvalidInput& error) {
       t.report(t.position("type"), fmt::format("geometry: {}", error.what()));
     }
+  }
+
+  // geometry.cohort_seed and geometry.subject: subject `subject` of the preset's virtual
+  // cohort with that seed (models::sample_subject), so that a resolved scenario of a study
+  // reproduces a sampled back exactly. They come as a pair: a seed alone would silently
+  // mean subject 0, an index alone has no cohort. False if they are not usable.
+  bool read_cohort_subject(TableReader& t) {
+    BackSource& back = model_.back;
+    const bool has_seed = t.has("cohort_seed"), has_subject = t.has("subject");
+    if (has_seed != has_subject) {
+      const std::string_view present = has_seed ? "cohort_seed" : "subject";
+      t.report(t.position(present), fmt::format("{} needs {} too: a cohort subject is named by the cohort's seed and "
+                                                "the subject's index",
+                                                t.qualified(present), t.qualified(has_seed ? "subject" : "cohort_seed")));
+      return false;
+    }
+    if (!has_seed) return true;
+    const std::optional<std::int64_t> seed = t.integer("cohort_seed", 0, std::numeric_limits<std::int64_t>::max());
+    const std::optional<std::int64_t> index = t.integer("subject", 0, kMaxCohortSubject);
+    if (!seed || !index) return false;
+    back.cohort_seed = static_cast<std::uint64_t>(*seed);
+    back.subject_index = static_cast<std::uint64_t>(*index);
+    return true;
   }
 
   // A mesh file and its region table.
@@ -1196,11 +1225,18 @@ Scenario parse_scenario(std::string_view text, std::string_view source_name) {
     throw InvalidScenario(log.sorted_issues());
   }
 
-  ScenarioLoader loader(root, log);
   // Files named by the scenario are relative to its directory ("<builtin:...>" and
   // other non-paths: the working directory).
-  if (!source_name.empty() && source_name.front() != '<')
-    loader.set_base_directory(std::filesystem::path(source_name).parent_path());
+  std::filesystem::path base_directory;
+  if (!source_name.empty() && source_name.front() != '<') base_directory = std::filesystem::path(source_name).parent_path();
+  return load_scenario_table(root, source_name, base_directory);
+}
+
+Scenario load_scenario_table(const toml::table& root, std::string_view source_name,
+                             const std::filesystem::path& base_directory) {
+  IssueLog log{std::string(source_name)};
+  ScenarioLoader loader(root, log);
+  loader.set_base_directory(base_directory);
   loader.load();
   if (!log.empty()) throw InvalidScenario(log.sorted_issues());
 

@@ -89,6 +89,7 @@ void write_back_geometry(std::string& out, const BackSource& back) {
   out += fmt::format("type = {}\n", toml_string(schema::name_of(schema::kGeometryTypes, schema::GeometryType::back)));
   out += fmt::format("preset = {}\n", toml_string(schema::name_of(schema::kPresets, back.preset)));
   out += fmt::format("resolution = {}\n", toml_string(schema::name_of(schema::kResolutions, back.resolution)));
+  if (back.cohort_seed) out += fmt::format("cohort_seed = {}\nsubject = {}\n", *back.cohort_seed, back.subject_index);
   for (const auto& [name, value] : back.overrides) out += fmt::format("{} = {}\n", name, number(value));
   if (back.position != models::BodyPosition::prone)
     out += fmt::format("posture = {}\n", toml_string(schema::name_of(schema::kPostures, back.position)));

@@ -44,8 +44,8 @@ std::string with_unit(double value, std::string_view unit) {
 }  // namespace
 
 SourcePosition position_of(const toml::node& node) {
-  const toml::source_position begin = node.source().begin;
-  return SourcePosition{static_cast<int>(begin.line), static_cast<int>(begin.column)};
+  const toml::source_region& source = node.source();
+  return SourcePosition{static_cast<int>(source.begin.line), static_cast<int>(source.begin.column), source.path};
 }
 
 bool Interval::contains(double value) const {
@@ -86,7 +86,7 @@ TableReader::TableReader(const toml::table* table, std::string_view name, Source
       allowed += k;
     }
     const toml::source_position at = key.source().begin;
-    log_.report(SourcePosition{static_cast<int>(at.line), static_cast<int>(at.column)},
+    log_.report(SourcePosition{static_cast<int>(at.line), static_cast<int>(at.column), key.source().path},
                 fmt::format("unknown key {}.{}; allowed keys in [{}]: {}", name_, key.str(), name_,
                             allowed));
   }

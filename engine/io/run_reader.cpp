@@ -193,6 +193,31 @@ const std::vector<Vec3>& RunReader::tool_positions() const { return impl_->tool_
 const std::vector<double>& RunReader::tool_depths() const { return impl_->tool_depths; }
 const std::vector<NamedPoint>& RunReader::landmarks() const { return impl_->landmarks; }
 
+std::string RunReader::attribute(const std::string& name) const {
+  return impl_->string_attribute(impl_->file.get(), name.c_str());
+}
+
+std::vector<std::string> RunReader::dataset_names(const std::string& group) const {
+  std::vector<std::string> names, datasets;
+  if (H5Lexists(impl_->file.get(), group.c_str(), H5P_DEFAULT) <= 0) return names;
+  H5Literate_by_name(impl_->file.get(), group.c_str(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &names,
+                     H5P_DEFAULT);
+  for (const std::string& name : names)
+    if (xdmf::dataset_exists(impl_->file.get(), group + "/" + name)) datasets.push_back(name);
+  return datasets;
+}
+
+std::vector<double> RunReader::values(const std::string& dataset) const {
+  const std::vector<hsize_t> shape = impl_->dims(dataset.c_str());
+  std::size_t per_row = 1;
+  for (std::size_t i = 1; i < shape.size(); ++i) per_row *= shape[i];
+  return impl_->read_all<double>(dataset.c_str(), H5T_NATIVE_DOUBLE, per_row);
+}
+
+std::vector<std::string> RunReader::strings(const std::string& dataset) const {
+  return impl_->read_strings(dataset.c_str());
+}
+
 std::vector<Vec3> RunReader::displacement(std::size_t frame) const {
   BACKSIM_ASSERT(frame < impl_->times.size(), "RunReader: frame out of range");
   std::vector<Vec3> u(impl_->mesh.nodes.size());

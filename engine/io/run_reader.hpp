@@ -34,6 +34,16 @@ class RunReader {
   const std::vector<double>& frame_times() const;  // [F] s; F = len(/frames/time)
   std::string status() const;                      // "ok", "solver_failure", "running"
   std::string scenario_text() const;               // the resolved scenario (root attribute)
+  // Any string root attribute ("scenario_sha256", "error", ...); "" when absent.
+  std::string attribute(const std::string& name) const;
+
+  // The datasets directly in `group` ("/metrics/run"), in name order; none if the group
+  // is absent (a run that did not finish has no /metrics/summary).
+  std::vector<std::string> dataset_names(const std::string& group) const;
+  // Every value of a float64 dataset (flattened), or the strings of a string list.
+  // InvalidInput when it is absent.
+  std::vector<double> values(const std::string& dataset) const;
+  std::vector<std::string> strings(const std::string& dataset) const;
 
   // [N] m, node displacement of frame `frame` (< F).
   std::vector<Vec3> displacement(std::size_t frame) const;
