@@ -1,5 +1,7 @@
 #include "engine/io/provenance.hpp"
 
+#include "backsim_build_info.h"  // generated: BACKSIM_VERSION, BACKSIM_GIT_SHA, ... (engine/CMakeLists.txt)
+
 #include <unistd.h>
 
 #include <array>
@@ -8,8 +10,8 @@
 #include <ctime>
 #include <utility>
 
-// The build system (engine/CMakeLists.txt) defines these for the engine library.
-// Refuse to build without them rather than write run files whose provenance lies.
+// Refuse to build without the build's identity rather than write run files whose
+// provenance lies.
 #if !defined(BACKSIM_VERSION) || !defined(BACKSIM_GIT_SHA) || !defined(BACKSIM_BUILD_FLAGS) || \
     !defined(BACKSIM_COMPILER)
 #error "provenance.cpp needs BACKSIM_VERSION, BACKSIM_GIT_SHA, BACKSIM_BUILD_FLAGS and BACKSIM_COMPILER"
