@@ -96,8 +96,9 @@ class Reader {
   }
   template <class T>
   void read(const std::string& name, T* data, std::size_t n, hid_t memory_type) const {
-    if (size(name) != n)
-      fail(fmt_size(name, size(name), n));
+    if (const std::size_t has = size(name); has != n)
+      fail(name + " has " + std::to_string(has) + " values where this model has " + std::to_string(n) +
+           ": the checkpoint is of another model");
     if (n == 0) return;
     DatasetHandle d(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT));
     if (H5Dread(d.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) fail("cannot read " + name);
@@ -130,10 +131,6 @@ class Reader {
   }
 
  private:
-  static std::string fmt_size(const std::string& name, std::size_t has, std::size_t wanted) {
-    return name + " has " + std::to_string(has) + " values where this model has " + std::to_string(wanted) +
-           ": the checkpoint is of another model";
-  }
   std::filesystem::path path_;
   FileHandle file_;
 };

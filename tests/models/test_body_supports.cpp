@@ -28,6 +28,7 @@ struct Settled {
   Model model;
   State state;
   Scratch scratch;
+  std::vector<Index> support_dofs;  // the posture's rollers (held in the run only `with` supports)
 };
 
 // The coarse back settled under gravity (two quasi-static steps; the tool waits
@@ -39,8 +40,9 @@ Settled settle(const std::string& posture, bool supports) {
                            "[solver]\ntime_step = \"0.1 s\"\nduration = \"0.2 s\"\n[output]\ninterval = \"0.1 s\"\n";
   const Scenario s = parse_scenario(text, "<posture>");
   ModelInputs in = scenario_model_inputs(s);
+  std::vector<Index> support_dofs = in.held_dofs;
   if (!supports) in.held_dofs.clear();
-  Settled out{build_model(std::move(in)), {}, {}};
+  Settled out{build_model(std::move(in)), {}, {}, std::move(support_dofs)};
   out.state = initial_state(out.model);
   out.scratch = make_scratch(out.model);
   Quiet quiet;
@@ -76,15 +78,9 @@ TEST_CASE("lying on the left side, the table carries the left flank, and bone an
   const Model& m = with.model;
   const std::vector<double>& g = with.scratch.gradient;  // at the settled state: reactions on held dofs
   const Index n = m.node_count();
-  // Held coordinates, from the mask: bone (all three) and the table's rollers (x).
+  // Held coordinates: bone (all three, Model::node_held) and the table's rollers (x).
   std::vector<std::uint8_t> support(3 * static_cast<std::size_t>(n), 0);
-  {
-    const Scenario s = parse_scenario(
-        "[geometry]\ntype = \"back\"\nresolution = \"coarse\"\nposture = \"side_lying_left\"\n[tool]\nshape = "
-        "\"sphere\"\n[motion]\ncontrol = \"kinematic\"\n",
-        "<t>");
-    for (Index dof : scenario_model_inputs(s).held_dofs) support[dof] = 1;
-  }
+  for (Index dof : with.support_dofs) support[dof] = 1;
   double weight = 0;
   for (double mass : m.node_mass) weight += mass * models::kStandardGravity;
   double bone_x = 0, table_x = 0, free_x = 0, largest_free = 0;
