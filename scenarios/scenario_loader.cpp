@@ -1064,11 +1064,16 @@ class ScenarioLoader {
   }
 
   void read_solver_and_output() {
-    TableReader s = table("solver", {"integration", "time_step", "duration", "gravity",
+    TableReader s = table("solver", {"method", "integration", "time_step", "duration", "gravity",
                                      "max_newton_iterations", "newton_tolerance",
                                      "max_cg_iterations", "cg_tolerance", "preconditioner",
                                      "contact_stiffness_scale", "friction_velocity", "cycle_jump",
-                                     "cycle_jump_tolerance", "max_jumped_cycles"});
+                                     "cycle_jump_tolerance", "max_jumped_cycles", "mass_damping",
+                                     "explicit_safety"});
+    assign(spec_.solver.method, s.choice("method", schema::kSolverMethods));
+    assign(spec_.solver.mass_damping, s.quantity("mass_damping", Dimension::rate, Interval::non_negative()));
+    assign(spec_.solver.explicit_safety,
+           s.quantity("explicit_safety", Dimension::dimensionless, open_interval(0.0, 1.0)));
     assign(spec_.solver.integration, s.choice("integration", schema::kTimeIntegrations));
     const std::optional<double> time_step =
         s.quantity("time_step", Dimension::time, Interval::positive());

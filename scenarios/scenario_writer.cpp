@@ -232,8 +232,10 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   }
 
   const SolverSettings& solver = spec.solver;
-  out += "\n# Solver: integration, time step and duration (s), gravity (m/s^2), limits, tolerances, preconditioner.\n";
+  out += "\n# Solver: method, integration, time step and duration (s), gravity (m/s^2), limits, tolerances,\n"
+         "# preconditioner, contact and friction, cycle jumps, damping (1/s) and safety of explicit steps.\n";
   out += "[solver]\n";
+  line("method", toml_string(schema::name_of(schema::kSolverMethods, solver.method)));
   line("integration", toml_string(schema::name_of(schema::kTimeIntegrations, solver.integration)));
   line("time_step", number(solver.time_step));
   line("duration", number(solver.duration));
@@ -248,6 +250,8 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("cycle_jump", solver.cycle_jump ? "true" : "false");
   line("cycle_jump_tolerance", number(solver.cycle_jump_tolerance));
   line("max_jumped_cycles", fmt::format("{}", solver.max_jumped_cycles));
+  line("mass_damping", number(solver.mass_damping));
+  line("explicit_safety", number(solver.explicit_safety));
 
   out += "\n# Output: time between stored frames (s).\n";
   out += "[output]\n";

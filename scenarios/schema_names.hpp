@@ -93,6 +93,10 @@ inline constexpr std::array kPostures{
 inline constexpr std::array kTimeIntegrations{
     NamedValue<TimeIntegration>{"quasi_static", TimeIntegration::quasi_static},
     NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};
+inline constexpr std::array kSolverMethods{
+    NamedValue<SolverMethod>{"newton", SolverMethod::newton},
+    NamedValue<SolverMethod>{"explicit", SolverMethod::explicit_central}};
+
 inline constexpr std::array kPreconditioners{
     NamedValue<Preconditioner>{"block_jacobi", Preconditioner::block_jacobi},
     NamedValue<Preconditioner>{"cholesky", Preconditioner::cholesky}};

@@ -65,7 +65,7 @@ struct StepColumn {
   const char* description;
 };
 
-const std::array<StepColumn, 15> kStepColumns{{
+const std::array<StepColumn, 16> kStepColumns{{
     {"/tool/time", &StepStats::time, "s", "simulated time at the end of the step"},
     {"/tool/position", &StepStats::tool_position, "m", "tool reference point (e.g. sphere centre)"},
     {"/tool/force", &StepStats::tool_force, "N", "force the tissue exerts on the tool"},
@@ -79,6 +79,8 @@ const std::array<StepColumn, 15> kStepColumns{{
      "Newton iterations of the step"},
     {"/solver/cg_iterations", &StepStats::cg_iterations, "1",
      "CG iterations summed over the step's Newton iterations"},
+    {"/solver/substeps", &StepStats::substeps, "1",
+     "sub-steps the solver method took inside the step (1 for Newton)"},
     {"/solver/residual", &StepStats::residual, "N", "final max-norm of the free residual force"},
     {"/solver/energy", &StepStats::energy, "J",
      "total potential of the step's minimisation problem"},

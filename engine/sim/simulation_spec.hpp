@@ -150,7 +150,16 @@ enum class Preconditioner : std::uint8_t {
   cholesky,      // sparse L D L^T of the Hessian, kept across a step's Newton iterations
 };
 
+// How a step is solved (engine/sim/method_steps.hpp). Newton minimises the step's
+// incremental potential; the others integrate the same tissue, tools and contact
+// their own way, for speed (docs/solvers.md says what each costs and where it errs).
+enum class SolverMethod : std::uint8_t {
+  newton,            // projected Newton-PCG on the incremental potential (quasi-static or backward Euler)
+  explicit_central,  // central differences (explicit dynamics) in stable sub-steps: impacts
+};
+
 struct SolverSettings {
+  SolverMethod method = SolverMethod::newton;
   TimeIntegration integration = TimeIntegration::quasi_static;
   double time_step = 0.01;          // s
   double duration = 0.0;            // s; 0 = until the motion ends
@@ -166,6 +175,10 @@ struct SolverSettings {
   bool cycle_jump = false;
   double cycle_jump_tolerance = 0.01;  // largest change of the slow state's stiffness between solved cycles, relative
   int max_jumped_cycles = 100;         // cycles replayed between two solved cycles, at most
+  // Dynamic methods other than Newton (explicit, ...): mass-proportional (Rayleigh)
+  // damping c = alpha m, the tissue's viscous loss that quiets ringing of the mesh.
+  double mass_damping = 0.0;           // alpha, 1/s
+  double explicit_safety = 0.9;        // fraction of the stable time step an explicit sub-step takes
 };
 
 struct OutputSettings {

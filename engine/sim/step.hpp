@@ -15,5 +15,8 @@ StepStats step(const Model& model, State& state, Scratch& scratch, double dt);
 // The per-step constants of a step of length dt from `state`: the tool's place, its
 // force target and the active stroke's tool.
 StepTargets targets_at(const Model& model, const State& state, double dt);
+// The same for an interval of length dt from `start_time` with the tool at
+// `tool_position_start` (sub-steps of the explicit methods).
+StepTargets targets_at(const Model& model, double start_time, const Vec3& tool_position_start, double dt);
 
 }  // namespace backsim

@@ -10,6 +10,7 @@ struct StepStats {
   double dt = 0;               // s
   int newton_iterations = 0;
   int cg_iterations = 0;       // summed over the step's Newton iterations
+  int substeps = 1;            // sub-steps the solver method took inside the step (explicit, ...)
   double residual = 0;         // final max-norm of the free residual force, N
   double energy = 0;           // total potential of the step's minimisation problem, J
   double min_line_search = 1;  // smallest accepted line-search step of the step

@@ -1,0 +1,75 @@
+// solver.method = newton: the step's incremental potential minimised by projected
+// Newton-PCG, with friction re-lagged from the solution until the normal forces settle.
+#include "engine/sim/method_steps.hpp"
+#include "engine/sim/newton.hpp"
+#include "engine/sim/potential.hpp"
+#include "engine/sim/step_phases.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace backsim {
+
+namespace {
+
+// How many times friction is re-lagged from the step's own solution, and the
+// relative change of the total normal force below which that is not needed.
+constexpr int kFrictionPasses = 2;
+constexpr double kFrictionLagTolerance = 1e-2;
+
+double total_normal_force(const Scratch& w) {
+  double sum = 0;
+  for (double f : w.friction_normal_force) sum += f;
+  return sum;
+}
+
+}  // namespace
+
+StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const Index dofs = m.dof_count();
+  const Index tool = m.tool_dof();
+  const StepProblem p = begin_step(m, state, w, dt, m.solver.integration == TimeIntegration::backward_euler);
+
+  // A step's result must depend only on its start state and dt (retries, resumed
+  // runs): no preconditioner factor is carried over from an earlier step.
+  w.cholesky.valid = false;
+
+  // predict: inertial target q_n + h v_n, and a warm start extrapolated along the
+  // last step's velocity (the tool depth is prescribed in kinematic control)
+  const DepthPlan plan = m.motion.depth_plan(p.targets.time);
+  for (Index i = 0; i < dofs; ++i) w.q_inertial[i] = state.q[i] + dt * state.velocity[i];
+  for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + w.dof_free[i] * dt * state.velocity[i];
+  if (!plan.free) state.q[tool] = plan.depth + plan.release_weight * state.tool_release_depth;
+  if (!(evaluate_energy(p, state.q, w).min_volume_ratio > 0)) {  // extrapolation inverted a tet
+    for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] * w.dof_free[i] + (1 - w.dof_free[i]) * state.q[i];
+  }
+
+  // minimise, re-lagging friction from the solution until the normal forces settle
+  // the first lag: the contact state at the start of the step, the tool where it was
+  lag_friction(p, w.q_start, state.tool_position, w);
+  SolveReport total;
+  total.solved_at_end = true;  // minimise leaves the gradient of its last point
+  for (int pass = 0;; ++pass) {
+    const NewtonReport r = minimise(p, state.q, w);
+    total.iterations += r.iterations;
+    total.cg_iterations += r.cg_iterations;
+    total.residual = r.residual;
+    total.energy = r.energy;
+    total.min_line_search = std::min(total.min_line_search, r.min_line_search);
+    total.min_volume_ratio = r.min_volume_ratio;
+    if (!r.converged) fail_step(state, w, dt, r.failure, "try a smaller solver.time_step or a coarser solver.newton_tolerance");
+    // the reaction of the solved problem, with the friction lag it was solved with
+    total.reaction = tool_reaction(p, state.q, w);
+    if (p.targets.tool_spec->friction == 0 || pass + 1 == kFrictionPasses) break;
+    const double before = total_normal_force(w);
+    lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
+    const double after = total_normal_force(w);
+    if (std::abs(after - before) <= kFrictionLagTolerance * std::max(after, before)) break;
+  }
+  return finish_step(p, state, w, total, /*velocity_from_positions=*/true, wall_start);
+}
+
+}  // namespace backsim
