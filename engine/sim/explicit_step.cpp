@@ -86,7 +86,15 @@ StepStats explicit_step(const Model& m, State& state, Scratch& w, double dt) {
   if (!tool_free) state.q[tool] = prescribed_depth(m, state, start_time);
   StepProblem sub = p;
   sub.targets = targets_at(m, start_time, tool_start, 0.0);
-  const double omega2 = max_frequency_squared_bound(sub, state.q, w);
+  // contact points the tool could reach in this step: its travel, the tissue's own
+  // motion at its fastest, and an element's length of margin
+  double fastest = 0;
+  for (Index i = 0; i < 3 * m.node_count(); ++i) fastest = std::max(fastest, std::abs(v[i]));
+  const double travel = (tool_position(p.targets, tool_free ? state.q[tool] + dt * v[tool]
+                                                            : prescribed_depth(m, state, start_time + dt)) -
+                         tool_position(sub.targets, state.q[tool])).norm();
+  const double reach = travel + 2 * dt * fastest + m.mean_edge_length;
+  const double omega2 = max_frequency_squared_bound(sub, state.q, w, reach);
   const double stable = 2.0 / std::sqrt(omega2);
   const int substeps = std::max(1, static_cast<int>(std::ceil(dt / (m.solver.explicit_safety * stable))));
   const double h = dt / substeps;

@@ -5,7 +5,7 @@
 
 namespace backsim {
 
-double max_frequency_squared_bound(const StepProblem& p, std::span<const double> q, Scratch& w) {
+double max_frequency_squared_bound(const StepProblem& p, std::span<const double> q, Scratch& w, double reach) {
   const Model& m = *p.model;
   assemble_hessian(p, q, w);
   const BlockSparsePattern& pat = m.pattern;
@@ -14,12 +14,13 @@ double max_frequency_squared_bound(const StepProblem& p, std::span<const double>
   const double tool_mass = p.targets.tool_spec->mass;
   const bool tool_free = w.dof_free[tool] > 0;
 
-  // every contact point's penalty, as if pressing: kappa A n n^T spread by b_a b_c has
+  // every contact point's penalty within reach (w.contact_phi: from the assembly), as if pressing: kappa A n n^T spread by b_a b_c has
   // row sums at most sqrt(3) kappa A b_a (|n|_1 <= sqrt 3, sum_c b_c = 1). Held in
   // w.rhs per node (scratch, one value per node).
   std::fill(w.rhs.begin(), w.rhs.end(), 0.0);
   double tool_contact = 0;
   for (Index k = 0; k < m.contact.point_count(); ++k) {
+    if (!(w.contact_phi[k] < reach)) continue;
     const double ka = m.contact_stiffness[k] * m.contact.area[k];
     const Tri& tri = m.surface.tris[m.contact.tri[k]];
     for (int a = 0; a < 3; ++a) w.rhs[tri[a]] += std::sqrt(3.0) * ka * m.contact.barycentric[k](a);

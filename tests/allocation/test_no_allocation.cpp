@@ -48,3 +48,22 @@ TEST_CASE("a step allocates nothing", "[allocation]") {
   if (preconditioner == Preconditioner::cholesky) REQUIRE(scratch.cholesky.factorizations > factorizations);
   CHECK(during == 0);
 }
+
+TEST_CASE("an explicit step allocates nothing", "[allocation]") {
+  const ToolControl control = GENERATE(ToolControl::kinematic, ToolControl::force);
+  SimulationSpec spec = backsim::test::small_block_spec();
+  spec.motion.control = control;
+  spec.motion.normal_force = 1.0;
+  spec.solver.method = SolverMethod::explicit_central;
+  spec.solver.mass_damping = 100;
+  const Model model = build_model(block_model_inputs(spec));
+  State state = initial_state(model);
+  Scratch scratch = make_scratch(model);
+  step(model, state, scratch, 0.05);  // starts OpenMP's thread pool
+  const long before = g_allocations.load();
+  int substeps = 0;
+  for (int k = 0; k < 4; ++k) substeps += step(model, state, scratch, 0.05).substeps;
+  const long during = g_allocations.load() - before;
+  REQUIRE(substeps > 4);  // the steps did real work in sub-steps
+  CHECK(during == 0);
+}
