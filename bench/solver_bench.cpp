@@ -237,6 +237,12 @@ std::vector<SolverConfig> known_configs() {
          s.time_step *= 5;
          s.newton_tolerance = 1e-3;
        }},
+      {"newton-fast", "Newton-PCG, block Jacobi, 10x the time step, newton_tolerance 1e-2", [](SolverSettings& s) {
+         s.method = SolverMethod::newton;
+         s.preconditioner = Preconditioner::block_jacobi;
+         s.time_step *= 10;
+         s.newton_tolerance = 1e-2;
+       }},
       {"explicit", "central differences, mass damping 100/s, safety 0.9", [](SolverSettings& s) {
          s.method = SolverMethod::explicit_central;
          s.mass_damping = 100;
