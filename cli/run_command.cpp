@@ -14,6 +14,7 @@
 #include "engine/sim/simulation.hpp"
 #include "scenarios/model_inputs.hpp"
 #include "scenarios/scenario.hpp"
+#include "scenarios/schema_names.hpp"
 
 #include <fmt/format.h>
 
@@ -114,14 +115,21 @@ void print_summary(const Scenario& scenario, const Model& model, const Scratch& 
              s.steps, s.retried_steps, s.frames);
   fmt::print("  peak depth     {:.3f} mm\n", 1e3 * s.peak_depth);
   fmt::print("  peak force     {:.4g} N (normal, tissue on tool)\n", s.peak_normal_force);
-  fmt::print("  Newton         {} iterations ({:.1f} per step)\n", s.newton_iterations, newton_per_step);
-  fmt::print("  CG             {} iterations ({:.1f} per Newton iteration)\n", s.cg_iterations, cg_per_newton);
-  if (model.solver.preconditioner == Preconditioner::cholesky) {
-    const CholeskyPreconditioner& c = scratch.cholesky;
-    fmt::print("  preconditioner cholesky: {} factorizations, {:.2f} s; L has {} 3x3 blocks\n", c.factorizations,
-               c.factor_seconds, c.factor.factor_blocks());
+  if (model.solver.method != SolverMethod::newton) {
+    // the other methods count their own iterations (explicit: sub-steps)
+    fmt::print("  method         {}: {} iterations ({:.1f} per step)\n",
+               scenario_schema::name_of(scenario_schema::kSolverMethods, model.solver.method), s.newton_iterations,
+               newton_per_step);
   } else {
-    fmt::print("  preconditioner block_jacobi\n");
+    fmt::print("  Newton         {} iterations ({:.1f} per step)\n", s.newton_iterations, newton_per_step);
+    fmt::print("  CG             {} iterations ({:.1f} per Newton iteration)\n", s.cg_iterations, cg_per_newton);
+    if (model.solver.preconditioner == Preconditioner::cholesky) {
+      const CholeskyPreconditioner& c = scratch.cholesky;
+      fmt::print("  preconditioner cholesky: {} factorizations, {:.2f} s; L has {} 3x3 blocks\n", c.factorizations,
+                 c.factor_seconds, c.factor.factor_blocks());
+    } else {
+      fmt::print("  preconditioner block_jacobi\n");
+    }
   }
   fmt::print("  wall time      {:.2f} s ({:.1f} ms per step, {} threads)\n", s.wall_seconds,
              s.steps ? 1e3 * s.wall_seconds / static_cast<double>(s.steps) : 0.0, threads);

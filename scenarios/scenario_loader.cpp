@@ -1043,9 +1043,13 @@ class ScenarioLoader {
     const auto check = [&](const MotionSpec& stroke, std::string_view which) {
       const double f = std::max(stroke.percussion_frequency, 0.0);
       if (stroke.percussion_amplitude == 0.0 || f == 0.0) return;
-      if (spec_.solver.integration != TimeIntegration::backward_euler)
+      // Newton has inertia with backward Euler; the other methods always integrate it
+      const bool inertia = spec_.solver.method != SolverMethod::newton ||
+                           spec_.solver.integration == TimeIntegration::backward_euler;
+      if (!inertia)
         log_.report(position_of_table("solver"),
-                    fmt::format("{} strikes (percussion) need inertia: set solver.integration = \"backward_euler\"",
+                    fmt::format("{} strikes (percussion) need inertia: set solver.integration = \"backward_euler\" "
+                                "or solver.method = \"explicit\"",
                                 which));
       const double max_step = 1.0 / (kStepsPerCycle * f);
       if (spec_.solver.time_step > max_step * (1.0 + 1e-12))
