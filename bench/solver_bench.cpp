@@ -252,7 +252,8 @@ std::vector<SolverConfig> known_configs() {
   for (const char* name : {"xpbd", "bullet"}) {
     if (const auto method = method_named(name)) {
       const SolverMethod m = *method;
-      c.push_back({name, "defaults of the method", [m](SolverSettings& s) { s.method = m; }});
+      c.push_back({name, "defaults of the method", [m](SolverSettings& s) { s.method = m; },
+                   std::strcmp(name, "bullet") == 0});
     }
   }
   return c;
@@ -288,6 +289,7 @@ std::vector<BenchRow> run_problem(const BenchProblem& problem, const BenchSettin
     const auto it = std::find_if(known.begin(), known.end(), [&](const SolverConfig& c) { return c.name == name; });
     if (it == known.end()) throw InvalidInput(fmt::format("unknown solver configuration '{}'", name));
     for (int t : settings.threads) {
+      if (it->serial && t != 1) continue;
       const ChildResult r = run_in_child([&] { return encode(measure(problem, *it, t)); });
       BenchRow row;
       if (r.ok) {

@@ -22,6 +22,7 @@ struct SolverConfig {
   std::string name;
   std::string description;
   std::function<void(SolverSettings&)> apply;
+  bool serial = false;  // runs on one thread whatever it is given (Debian's Bullet): timed once, at 1 thread
 };
 
 // The block of the foundation (20 x 15 x 4 cm, 20 kPa, nu 0.45) at "5k", "20k" or
