@@ -184,6 +184,8 @@ struct SolverSettings {
   // each xpbd_iterations Gauss-Seidel sweeps over all constraints. More iterations move
   // a sub-step towards its backward-Euler solution; more sub-steps shrink the time
   // discretisation error and the multipliers' linearisation error (docs/solvers.md).
+  // A step takes more sub-steps where dt / xpbd_substeps is longer than a shear wave's
+  // crossing of an element (XpbdScratch::longest_substep).
   int xpbd_substeps = 10;    // [1, 10000]
   int xpbd_iterations = 20;  // [1, 10000]
 };

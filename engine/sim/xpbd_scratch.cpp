@@ -4,6 +4,7 @@
 #include "engine/sim/model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace backsim {
 
@@ -50,6 +51,11 @@ XpbdScratch make_xpbd_scratch(const Model& m) {
   const Index nodes = m.node_count();
   x.inverse_mass.resize(3 * static_cast<std::size_t>(nodes));
   for (Index i = 0; i < 3 * nodes; ++i) x.inverse_mass[i] = m.dof_free[i] / m.node_mass[i / 3];
+  double mass = 0, volume = 0, mu = 0;
+  for (Index i = 0; i < nodes; ++i) mass += m.node_mass[i];
+  for (const TetElement& e : m.elements) volume += e.volume;
+  for (const TissueMaterial& mat : m.materials) mu = std::max(mu, mat.matrix.mu);
+  x.longest_substep = m.mean_edge_length / std::sqrt(mu / (mass / volume));
   x.lambda_deviatoric.assign(tets, 0.0);
   x.lambda_volume.assign(tets, 0.0);
   x.q_substep_start.assign(3 * static_cast<std::size_t>(nodes), 0.0);

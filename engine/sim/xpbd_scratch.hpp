@@ -28,6 +28,12 @@ struct XpbdScratch {
   std::vector<std::uint32_t> region;                    // [tet slot] material region
   std::vector<Index> colour_offsets;                    // [colours + 1] slot range of each colour
   std::vector<double> inverse_mass;                     // [3 N] dof_free / lumped mass, 1/kg (0: held)
+  // s, the longest sub-step XPBD takes: the time a shear wave needs to cross a mean
+  // element edge, l / sqrt(mu / rho) (fastest region, mean density). Beyond it the
+  // sweeps' fixed point drifts from backward Euler (the shear is carried by the
+  // constraint gradients' turning, docs/solvers.md), so a step takes more sub-steps
+  // than solver.xpbd_substeps when dt / xpbd_substeps is longer.
+  double longest_substep = 0;
   // per sub-step
   std::vector<double> lambda_deviatoric;  // [tet slot] multiplier of C_D = sqrt(I_C), reset each sub-step
   std::vector<double> lambda_volume;      // [tet slot] multiplier of C_H = J - alpha

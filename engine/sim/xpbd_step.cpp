@@ -1,7 +1,8 @@
 // solver.method = xpbd: extended position-based dynamics (Macklin, Mueller,
 // Chentanez 2016) with the stable Neo-Hookean constraints of Macklin and Mueller
 // 2021 (xpbd_tet_constraint.hpp) and contact and friction as constraints inside the
-// solve (xpbd_contact.hpp). A step of dt is xpbd_substeps sub-steps of h; each
+// solve (xpbd_contact.hpp). A step of dt is xpbd_substeps sub-steps of h (more if h
+// would exceed XpbdScratch::longest_substep); each
 //
 //   x_start = x;  x = x + h v + h^2 g (free coordinates)      prediction
 //   l = 0 for every constraint                                 multipliers restart
@@ -26,7 +27,9 @@
 #include "engine/sim/xpbd_contact.hpp"
 #include "engine/sim/xpbd_sweep.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace backsim {
 
@@ -58,7 +61,8 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
   XpbdScratch& x = w.xpbd;
   const double start_time = state.time;
   const Vec3 tool_start = state.tool_position;
-  const int substeps = m.solver.xpbd_substeps;
+  // at least the sub-steps asked for, and none longer than a shear wave's crossing of an element
+  const int substeps = std::max(m.solver.xpbd_substeps, static_cast<int>(std::ceil(dt / x.longest_substep * (1 - 1e-12))));
   const int iterations = m.solver.xpbd_iterations;
   const double h = dt / substeps;
   const double keep = 1.0 / (1.0 + m.solver.mass_damping * h);

@@ -52,8 +52,7 @@ TEST_CASE("a step allocates nothing", "[allocation]") {
 TEST_CASE("an xpbd step allocates nothing", "[allocation][xpbd]") {
   SimulationSpec spec = backsim::test::small_block_spec();
   spec.solver.method = SolverMethod::xpbd;
-  spec.solver.xpbd_substeps = 4;
-  spec.solver.xpbd_iterations = 8;
+  spec.solver.xpbd_iterations = 4;
   const Model model = build_model(block_model_inputs(spec));
   State state = initial_state(model);
   Scratch scratch = make_scratch(model);
