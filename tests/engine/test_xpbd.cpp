@@ -107,7 +107,6 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
   spec.geometry.cells = {16, 12, 6};                        // several colours of many tets each
   spec.solver.method = SolverMethod::xpbd;
   spec.solver.duration = 0.3;                               // the press and the glide's start
-  spec.solver.xpbd_substeps = 50;                           // h = 1 ms: h c / l = 0.9 on 2.5 mm tets
   spec.solver.xpbd_iterations = 10;
   const auto one = run_with_threads(spec, 1);
   const auto two = run_with_threads(spec, 2);
@@ -138,4 +137,3 @@ TEST_CASE("xpbd refuses fibres and force control, naming what it supports", "[xp
     REQUIRE_THROWS_WITH(make_scratch(m), Catch::Contains("kinematically only"));
   }
 }
-
