@@ -107,7 +107,7 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
   spec.geometry.cells = {16, 12, 6};                        // several colours of many tets each
   spec.solver.method = SolverMethod::xpbd;
   spec.solver.duration = 0.3;                               // the press and the glide's start
-  spec.solver.xpbd_iterations = 10;
+  spec.solver.xpbd_iterations = 20;
   const auto one = run_with_threads(spec, 1);
   const auto two = run_with_threads(spec, 2);
   set_threads(0);
@@ -118,7 +118,11 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
   REQUIRE(one.steps.size() == two.steps.size());
   for (std::size_t k = 0; k < one.steps.size(); ++k)
     CHECK(std::memcmp(one.steps[k].tool_force.data(), two.steps[k].tool_force.data(), 3 * sizeof(double)) == 0);
-  CHECK(one.steps.back().tool_force.norm() > 0.01);  // the tool pressed: the comparison means something
+  // the tool pressed, so the comparison means something: 0.02 N is a fifth of what 20
+  // iterations reach at 2 mm (0.1 N; Newton 0.42 N: xpbd's slow convergence, docs/solvers.md)
+  double largest = 0;
+  for (const StepStats& st : one.steps) largest = std::max(largest, st.tool_force.norm());
+  CHECK(largest > 0.02);
 }
 
 TEST_CASE("xpbd refuses fibres and force control, naming what it supports", "[xpbd][input]") {
