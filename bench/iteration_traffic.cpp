@@ -31,6 +31,11 @@ double bytes_per_iteration(const Model& m, SolverMethod method, double cg_per_ne
       const double vectors = 12 * dofs * kDouble;
       return assembly + cg_per_newton * (spmv + precondition + vectors);
     }
+    case SolverMethod::xpbd:
+      // a sweep (XpbdScratch's layout): node ids, Dm^-1, 1 / volume, region, two
+      // multipliers read and written per tet; positions read and written and inverse
+      // masses read once per node (bench/xpbd_sweep_bench.cpp)
+      return tets * (4 * kIndex + 9 * kDouble + kDouble + kIndex + 4 * kDouble) + nodes * (7 * kDouble);
     case SolverMethod::explicit_central:
       // the gradient, then v and q updated from gradient, mass mask: 6 passes
       return tets * (kElementRecord + kElementPositions + kElementScatter) + 6 * dofs * kDouble;

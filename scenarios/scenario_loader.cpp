@@ -91,6 +91,7 @@ class ScenarioLoader {
     read_zones();
     read_solver_and_output();
     check_dynamic_strokes();
+    check_xpbd_strokes();
     read_physiology();
     read_run();
   }
@@ -1038,6 +1039,21 @@ class ScenarioLoader {
     for (std::size_t k = 0; k < spec_.following.size(); ++k) reroute(spec_.following[k], fmt::format("motion.then[{}]", k));
   }
 
+  // solver.method = "xpbd" moves the tool kinematically only (engine/sim/xpbd_step.cpp):
+  // a force-controlled stroke would need the tool depth as a compliant unknown.
+  void check_xpbd_strokes() {
+    if (spec_.solver.method != SolverMethod::xpbd) return;
+    const auto check = [&](const MotionSpec& stroke, std::string_view which) {
+      if (stroke.control != ToolControl::force) return;
+      log_.report(position_of_table("solver"),
+                  fmt::format("solver.method = \"xpbd\" supports kinematic strokes only, and {} is force-controlled; "
+                              "use solver.method = \"newton\" or \"explicit\", or motion.control = \"kinematic\"",
+                              which));
+    };
+    check(spec_.motion, "motion (the first stroke)");
+    for (std::size_t k = 0; k < spec_.following.size(); ++k) check(spec_.following[k], fmt::format("motion.then[{}]", k));
+  }
+
   // Tapotement and vibration need inertia and a step that resolves them.
   void check_dynamic_strokes() {
     const auto check = [&](const MotionSpec& stroke, std::string_view which) {
@@ -1073,11 +1089,13 @@ class ScenarioLoader {
                                      "max_cg_iterations", "cg_tolerance", "preconditioner",
                                      "contact_stiffness_scale", "friction_velocity", "cycle_jump",
                                      "cycle_jump_tolerance", "max_jumped_cycles", "mass_damping",
-                                     "explicit_safety"});
+                                     "explicit_safety", "xpbd_substeps", "xpbd_iterations"});
     assign(spec_.solver.method, s.choice("method", schema::kSolverMethods));
     assign(spec_.solver.mass_damping, s.quantity("mass_damping", Dimension::rate, Interval::non_negative()));
     assign(spec_.solver.explicit_safety,
            s.quantity("explicit_safety", Dimension::dimensionless, open_interval(0.0, 1.0)));
+    assign(spec_.solver.xpbd_substeps, narrow(s.integer("xpbd_substeps", 1, 10'000)));
+    assign(spec_.solver.xpbd_iterations, narrow(s.integer("xpbd_iterations", 1, 10'000)));
     assign(spec_.solver.integration, s.choice("integration", schema::kTimeIntegrations));
     const std::optional<double> time_step =
         s.quantity("time_step", Dimension::time, Interval::positive());

@@ -252,6 +252,8 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("max_jumped_cycles", fmt::format("{}", solver.max_jumped_cycles));
   line("mass_damping", number(solver.mass_damping));
   line("explicit_safety", number(solver.explicit_safety));
+  line("xpbd_substeps", fmt::format("{}", solver.xpbd_substeps));
+  line("xpbd_iterations", fmt::format("{}", solver.xpbd_iterations));
 
   out += "\n# Output: time between stored frames (s).\n";
   out += "[output]\n";

@@ -16,4 +16,8 @@ StepStats newton_step(const Model& model, State& state, Scratch& w, double dt);
 // Central differences in sub-steps below the stable time step (explicit_step.cpp).
 StepStats explicit_step(const Model& model, State& state, Scratch& w, double dt);
 
+// XPBD: position-based sub-steps, Gauss-Seidel sweeps over tet, contact and friction
+// constraints (xpbd_step.cpp).
+StepStats xpbd_step(const Model& model, State& state, Scratch& w, double dt);
+
 }  // namespace backsim

@@ -156,6 +156,7 @@ enum class Preconditioner : std::uint8_t {
 enum class SolverMethod : std::uint8_t {
   newton,            // projected Newton-PCG on the incremental potential (quasi-static or backward Euler)
   explicit_central,  // central differences (explicit dynamics) in stable sub-steps: impacts
+  xpbd,              // extended position-based dynamics (Macklin et al. 2016) in sub-steps: fast, converges with iterations
 };
 
 struct SolverSettings {
@@ -179,6 +180,14 @@ struct SolverSettings {
   // damping c = alpha m, the tissue's viscous loss that quiets ringing of the mesh.
   double mass_damping = 0.0;           // alpha, 1/s
   double explicit_safety = 0.9;        // fraction of the stable time step an explicit sub-step takes
+  // XPBD (engine/sim/xpbd_step.cpp): a step is xpbd_substeps sub-steps of dt / xpbd_substeps,
+  // each xpbd_iterations Gauss-Seidel sweeps over all constraints. More iterations move
+  // a sub-step towards its backward-Euler solution; more sub-steps shrink the time
+  // discretisation error and the multipliers' linearisation error (docs/solvers.md).
+  // A step takes more sub-steps where dt / xpbd_substeps is longer than a shear wave's
+  // crossing of an element (XpbdScratch::longest_substep).
+  int xpbd_substeps = 10;    // [1, 10000]
+  int xpbd_iterations = 20;  // [1, 10000]
 };
 
 struct OutputSettings {

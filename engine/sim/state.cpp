@@ -65,6 +65,7 @@ Scratch make_scratch(const Model& model) {
     s.vessel_pressure.assign(model.mesh.tet_count(), 0.0);
     s.circulation = make_circulation_scratch(model.circulation);
   }
+  if (model.solver.method == SolverMethod::xpbd) s.xpbd = make_xpbd_scratch(model);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include "engine/core/types.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/preconditioner.hpp"
+#include "engine/sim/xpbd_scratch.hpp"
 #include "engine/solver/block_sparse_matrix.hpp"
 #include "engine/solver/pcg.hpp"
 
@@ -113,6 +114,7 @@ struct Scratch {
   TissueForcing forcing;                      // the step's drive of the slow processes
   std::vector<double> vessel_pressure;        // [tet] tissue pressure the vessels feel (>= 0), Pa
   CirculationScratch circulation;
+  XpbdScratch xpbd;  // solver.method = xpbd only (xpbd_scratch.hpp); empty otherwise
 };
 
 Scratch make_scratch(const Model& model);

@@ -67,3 +67,20 @@ TEST_CASE("an explicit step allocates nothing", "[allocation]") {
   REQUIRE(substeps > 4);  // the steps did real work in sub-steps
   CHECK(during == 0);
 }
+
+TEST_CASE("an xpbd step allocates nothing", "[allocation][xpbd]") {
+  SimulationSpec spec = backsim::test::small_block_spec();
+  spec.solver.method = SolverMethod::xpbd;
+  spec.solver.xpbd_iterations = 4;
+  const Model model = build_model(block_model_inputs(spec));
+  State state = initial_state(model);
+  Scratch scratch = make_scratch(model);
+  // The first step starts OpenMP's thread pool, which allocates once per process.
+  step(model, state, scratch, 0.05);
+  const long before = g_allocations.load();
+  int active = 0;
+  for (int k = 0; k < 6; ++k) active += step(model, state, scratch, 0.05).active_contacts;
+  const long during = g_allocations.load() - before;
+  REQUIRE(active > 0);  // the steps did real work: the tool pressed and glided with friction
+  CHECK(during == 0);
+}

@@ -1,0 +1,57 @@
+// The memory of the XPBD solver (xpbd_step.cpp), sized once when the scratch is
+// made: element data in colour order, the constraints' multipliers, the sub-step's
+// start and the contact points near the tool. Empty unless solver.method = xpbd.
+//
+// Layout: a sweep visits the tets colour by colour (Model::tet_colouring), so the
+// element data it streams are stored in that order, slot k holding the tet
+// Model::tet_colouring.elements[k]: one pass over contiguous arrays per sweep.
+// Per tet a sweep reads 16 B of node ids, 72 B of Dm^-1, 8 B of 1 / volume, 4 B of
+// region and reads and writes 16 B of multipliers (tests of the bandwidth floor,
+// docs/solvers.md); positions and inverse masses are gathered per node.
+#pragma once
+
+#include "engine/core/types.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace backsim {
+
+struct Model;
+
+struct XpbdScratch {
+  // element data in colour order (read-only after make_xpbd_scratch)
+  std::vector<std::array<std::uint32_t, 4>> tet_nodes;  // [tet slot] node ids
+  std::vector<Mat3> Dm_inv;                             // [tet slot] inverse reference edge matrix, 1/m
+  std::vector<double> inverse_volume;                   // [tet slot] 1 / reference volume, 1/m^3
+  std::vector<std::uint32_t> region;                    // [tet slot] material region
+  std::vector<Index> colour_offsets;                    // [colours + 1] slot range of each colour
+  std::vector<double> inverse_mass;                     // [3 N] dof_free / lumped mass, 1/kg (0: held)
+  // s, the longest sub-step XPBD takes: the time a shear wave needs to cross a mean
+  // element edge, l / sqrt(mu / rho) (fastest region, mean density). Beyond it the
+  // sweeps' fixed point drifts from backward Euler (the shear is carried by the
+  // constraint gradients' turning, docs/solvers.md), so a step takes more sub-steps
+  // than solver.xpbd_substeps when dt / xpbd_substeps is longer.
+  double longest_substep = 0;
+  // per sub-step
+  std::vector<double> lambda_deviatoric;  // [tet slot] multiplier of C_D = sqrt(I_C), reset each sub-step
+  std::vector<double> lambda_volume;      // [tet slot] multiplier of C_H = J - alpha
+  std::vector<double> q_substep_start;    // [3 N] positions at the sub-step's start, m
+  // per region, per sub-step: compliances over h^2 times the volume, and alpha
+  std::vector<double> region_deviatoric_compliance;  // [region] 1 / (mu h^2), 1/(Pa s^2)
+  std::vector<double> region_volume_compliance;      // [region] 1 / (lambda h^2)
+  std::vector<double> region_rest_volume;            // [region] alpha = 1 + mu / lambda
+  // contact points that may touch the tool during the sub-step, in index order
+  std::vector<Index> contact_candidates;  // [contact points], first contact_candidate_count used
+  Index contact_candidate_count = 0;
+  std::vector<double> contact_lambda;     // [contact point] normal multiplier (>= 0), N s^2
+  std::vector<Vec3> friction_lambda;      // [contact point] tangential multiplier, N s^2
+  std::vector<Vec3> contact_start;        // [contact point] position at the sub-step's start, m
+};
+
+// Sizes and fills the XPBD scratch for `model`. Throws InvalidInput when the model
+// has what the XPBD solver does not support (fibres, viscosity), naming what it does.
+XpbdScratch make_xpbd_scratch(const Model& model);
+
+}  // namespace backsim
