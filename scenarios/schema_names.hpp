@@ -95,7 +95,8 @@ inline constexpr std::array kTimeIntegrations{
     NamedValue<TimeIntegration>{"backward_euler", TimeIntegration::backward_euler}};
 inline constexpr std::array kSolverMethods{
     NamedValue<SolverMethod>{"newton", SolverMethod::newton},
-    NamedValue<SolverMethod>{"explicit", SolverMethod::explicit_central}};
+    NamedValue<SolverMethod>{"explicit", SolverMethod::explicit_central},
+    NamedValue<SolverMethod>{"bullet", SolverMethod::bullet}};
 
 inline constexpr std::array kPreconditioners{
     NamedValue<Preconditioner>{"block_jacobi", Preconditioner::block_jacobi},

@@ -16,4 +16,8 @@ StepStats newton_step(const Model& model, State& state, Scratch& w, double dt);
 // Central differences in sub-steps below the stable time step (explicit_step.cpp).
 StepStats explicit_step(const Model& model, State& state, Scratch& w, double dt);
 
+// Bullet's deformable world in equal sub-steps of at most solver.bullet_time_step
+// (engine/bullet/bullet_step.cpp).
+StepStats bullet_step(const Model& model, State& state, Scratch& w, double dt);
+
 }  // namespace backsim
