@@ -1,5 +1,5 @@
 // Bullet's deformable solver with the conjugate-gradient limits of Bullet's
-// single-precision build, and a count of its CG iterations.
+// single-precision build.
 //
 // Bullet 3.24 builds its CG with btConjugateGradient(300), whose tolerance is
 // SIMD_EPSILON, and stops when r.z < tolerance * min(1, z0.b) (btConjugateGradient.h).
@@ -13,27 +13,10 @@
 #pragma once
 
 #include <BulletSoftBody/btDeformableBodySolver.h>
-#include <BulletSoftBody/btPreconditioner.h>
 
 #include <cfloat>
-#include <cstdint>
 
 namespace backsim {
-
-// Wraps the preconditioner Bullet's objective uses (mass or KKT, Bullet picks) and
-// counts its applications: one per CG iteration plus two per CG solve
-// (btConjugateGradient::solve), the only count of CG work Bullet exposes (it drops
-// the iteration count solve() returns).
-class CountingPreconditioner final : public ::Preconditioner {  // Bullet's (global namespace)
- public:
-  void operator()(const TVStack& x, TVStack& b) override {
-    ++applications;
-    (*inner)(x, b);
-  }
-  void reinitialize(bool nodes_changed) override { inner->reinitialize(nodes_changed); }
-  ::Preconditioner* inner = nullptr;  // owned by Bullet's objective
-  std::int64_t applications = 0;
-};
 
 class BulletDeformableSolver final : public btDeformableBodySolver {
  public:
@@ -45,23 +28,6 @@ class BulletDeformableSolver final : public btDeformableBodySolver {
     m_cg.m_tolerance = kCgTolerance;
   }
 
-  // Puts the counter in front of the preconditioner the objective uses now. Call
-  // before each step: Bullet may switch preconditioners (setPreconditioner), and the
-  // objective owns and deletes its own, never ours.
-  void count_preconditioner() {
-    if (m_objective->m_preconditioner != &counter_) {
-      counter_.inner = m_objective->m_preconditioner;
-      m_objective->m_preconditioner = &counter_;
-    }
-  }
-  // Gives the objective its own preconditioner back (before it is destroyed).
-  void restore_preconditioner() {
-    if (m_objective->m_preconditioner == &counter_) m_objective->m_preconditioner = counter_.inner;
-  }
-  std::int64_t preconditioner_applications() const { return counter_.applications; }
-
- private:
-  CountingPreconditioner counter_;
 };
 
 }  // namespace backsim

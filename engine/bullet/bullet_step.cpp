@@ -4,13 +4,17 @@
 //   copy the State's nodes into Bullet   the result depends on the State alone
 //   n equal sub-steps <= bullet_time_step, the tool moved to its place at each sub-step's end
 //   copy Bullet's nodes back             positions and velocities
-//   finish_step                          checks, tool reaction, work, zones, tissue, record
+//   Bullet's reaction on the tool        from the contact nodes' momentum balance
+//   finish_step                          checks, work, zones, tissue, record
 //
-// The tool reaction in StepStats is backsim's penalty contact evaluated at the end
-// state, as for every method (finish_step), so outputs compare like with like.
-// Bullet's own contact impulse per step, divided by dt, is kept in the world
-// (BulletWorld::last_step_contact_force) for comparison: with node-only contact and
-// projection it misses the part of the support that the implicit solve provides.
+// The tool's force in StepStats is Bullet's own: the momentum balance of the nodes
+// Bullet held on the tool in the last sub-step (BulletWorld::step). The other methods'
+// force, backsim's penalty contact evaluated at the end state, would measure how far
+// Bullet lets the skin into the tool instead: Bullet's node contact goes through a
+// sparse signed-distance grid (btSparseSdf, 0.25 m voxels by default) whose
+// interpolation lets skin points 0.3 mm into a 1 cm sphere, and the penalty turns that
+// into 15 times the force (tests/engine/test_bullet_backend.cpp). Zone loads, contact
+// points and the penetration record stay the penalty's (where the skin touches).
 #include "engine/bullet/bullet_world.hpp"
 #include "engine/contact/bullet_tool_shape.hpp"
 #include "engine/core/error.hpp"
@@ -72,12 +76,11 @@ StepStats bullet_step(const Model& m, State& state, Scratch& w, double dt) {
   const ToolGeometry& shape = *p.targets.tool;
   world.set_nodes(state.q, state.velocity);
   world.place_tool(bullet_tool_transform(shape, tool_start));
-  const std::int64_t applications_start = world.preconditioner_applications();
-  Vec3 impulse = Vec3::Zero();
+  Vec3 contact_force = Vec3::Zero();
   for (int n = 1; n <= substeps; ++n) {
     const StepTargets at = targets_at(m, start_time, tool_start, n * h);
     const double depth = prescribed_depth(m, state, start_time + n * h);
-    impulse += world.step(h, bullet_tool_transform(shape, tool_position(at, depth)));
+    contact_force = world.step(h, bullet_tool_transform(shape, tool_position(at, depth)), n == substeps);
   }
   world.get_nodes(state.q, state.velocity);
   if (!finite(state.q) || !finite(state.velocity)) {
@@ -86,16 +89,27 @@ StepStats bullet_step(const Model& m, State& state, Scratch& w, double dt) {
   }
   state.q[tool] = prescribed_depth(m, state, p.targets.time);
   state.velocity[tool] = (state.q[tool] - w.q_start[tool]) / dt;
-  world.record_step_contact_force(impulse / dt);
+  world.record_step_contact_force(contact_force);
 
   SolveReport report;
   report.substeps = substeps;
   report.iterations = substeps;
-  report.cg_iterations = static_cast<int>(world.preconditioner_applications() - applications_start);
+  // Bullet drops the iteration count its CG returns (btDeformableBodySolver::computeStep):
+  // cg_iterations stays 0 for this method
 
   // the step's friction as the slow processes and the tool's reaction see it (as in
   // explicit_step.cpp): the normal forces at the end, the slip over the whole step
   lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
+
+  // The end state's gradient and checks as finish_step would evaluate them, but the
+  // tool's force is Bullet's own (see the file comment): the penalty's contact points
+  // and zone loads are kept, they say where the skin touches the tool.
+  const EnergyResult end = evaluate_gradient(p, state.q, w);
+  report.solved_at_end = true;
+  report.min_volume_ratio = end.min_volume_ratio;
+  report.energy = end.energy;
+  report.reaction = tool_reaction(p, state.q, w);
+  report.reaction.force = contact_force;
   try {
     return finish_step(p, state, w, report, /*velocity_from_positions=*/false, wall_start);
   } catch (const SolverFailure&) {

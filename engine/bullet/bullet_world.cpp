@@ -178,11 +178,14 @@ BulletWorld::BulletWorld(const Model& m, double sub_step) : parts_(std::make_uni
   p.tool->setActivationState(DISABLE_DEACTIVATION);
   p.tool->setFriction(1.0);  // the contact's friction is kDF (the tool's coefficient) times this
   p.world->addRigidBody(p.tool.get());
+
+  // buffers of the reaction's momentum balance (step), sized once
+  velocity_before_.resize(static_cast<int>(node_count_));
+  force_.resize(static_cast<int>(node_count_));
 }
 
 BulletWorld::~BulletWorld() {
   Parts& p = *parts_;
-  p.body_solver.restore_preconditioner();
   p.world->removeRigidBody(p.tool.get());
   p.world->removeSoftBody(p.body.get());
 }
@@ -218,33 +221,40 @@ void BulletWorld::place_tool(const btTransform& tool_pose) {
   p.tool->setAngularVelocity(btVector3(0, 0, 0));
 }
 
-Vec3 BulletWorld::step(double h, const btTransform& tool_pose) {
+Vec3 BulletWorld::step(double h, const btTransform& tool_pose, bool measure_reaction) {
   Parts& p = *parts_;
+  btSoftBody& body = *p.body;
+  if (measure_reaction)
+    for (Index i = 0; i < node_count_; ++i) velocity_before_[i] = body.m_nodes[i].m_v;
   // the kinematic body sweeps from its pose to tool_pose: Bullet reads the motion
   // state in stepSimulation and gives the body the velocity of that sweep
   p.tool_motion->setWorldTransform(tool_pose);
-  p.body_solver.count_preconditioner();
   p.world->stepSimulation(h, 0);
+  if (!measure_reaction) return Vec3::Zero();
 
-  // The contact impulse on the tool: each node-rigid constraint accumulates the
-  // velocity change its impulses gave the node (m_total_normal_dv, m_total_tangent_dv,
-  // btDeformableRigidContactConstraint::solveConstraint: dv = -impulse / m), so the
-  // node received m dv and the tool -m dv. With projection, the part of the implicit
-  // solve that holds a node on the tool is not an impulse and is missing here
-  // (docs/solvers.md compares it with the penalty reaction).
+  // The tool's reaction from the momentum balance of the nodes in contact. Bullet
+  // enforces contact by projecting the contact nodes' velocities inside its implicit
+  // solve, so no contact force or impulse is ever formed (the constraints' impulse
+  // sums hold only the pre-solve correction, measured at a thousandth of the load).
+  // Backward Euler at each node: m (v1 - v0) / h = f(x1, v1) + f_contact, so
+  //   f_contact = m (v1 - v0) / h - f_elastic(x1) - f_damping(v1) - m g,
+  // with Bullet's own forces evaluated at the sub-step's end; the tool feels -f_contact
+  // summed over the nodes Bullet had in contact with it.
+  for (Index i = 0; i < node_count_; ++i) body.m_nodes[i].m_q = body.m_nodes[i].m_x;
+  body.updateDeformation();
+  for (int i = 0; i < force_.size(); ++i) force_[i].setZero();
+  p.tissue->addScaledForces(1.0, force_);
+  p.gravity->addScaledForces(1.0, force_);
   Vec3 on_tool = Vec3::Zero();
   const auto& constraints = p.body_solver.m_objective->m_projection.m_nodeRigidConstraints;
   for (int i = 0; i < constraints.size(); ++i)
     for (int j = 0; j < constraints[i].size(); ++j) {
-      const btDeformableNodeRigidContactConstraint& c = constraints[i][j];
-      if (c.m_node->m_im == 0) continue;
-      on_tool -= from_bullet(c.m_total_normal_dv + c.m_total_tangent_dv) / c.m_node->m_im;
+      const btSoftBody::Node& n = *constraints[i][j].m_node;
+      if (n.m_im == 0) continue;
+      const int k = n.index;
+      on_tool -= from_bullet((n.m_v - velocity_before_[k]) / (n.m_im * h) - force_[k]);
     }
   return on_tool;
-}
-
-std::int64_t BulletWorld::preconditioner_applications() const {
-  return parts_->body_solver.preconditioner_applications();
 }
 
 }  // namespace backsim

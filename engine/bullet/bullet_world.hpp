@@ -18,7 +18,9 @@
 #include "engine/core/types.hpp"
 #include "engine/sim/model.hpp"
 
+#include <LinearMath/btAlignedObjectArray.h>
 #include <LinearMath/btTransform.h>
+#include <LinearMath/btVector3.h>
 
 #include <cstdint>
 #include <memory>
@@ -43,19 +45,18 @@ class BulletWorld {
   void set_nodes(std::span<const double> q, std::span<const double> v);
   void get_nodes(std::span<double> q, std::span<double> v) const;
 
-  // One sub-step of length h with the tool moving to `tool_pose` (m) over it. Returns
-  // the contact impulse of the sub-step on the tool, N s (see contact_impulse in the .cpp).
-  Vec3 step(double h, const btTransform& tool_pose);
+  // One sub-step of length h with the tool moving to `tool_pose` (m) over it. With
+  // `measure_reaction`, returns the contact force on the tool at the sub-step's end, N,
+  // from the contact nodes' momentum balance (see the .cpp); else zero.
+  Vec3 step(double h, const btTransform& tool_pose, bool measure_reaction);
 
   // Places the tool without moving it (at the start of a step: no swept velocity).
   void place_tool(const btTransform& tool_pose);
 
-  // Applications of Bullet's CG preconditioner so far (CG iterations + 2 per solve).
-  std::int64_t preconditioner_applications() const;
   double sub_step() const { return sub_step_; }
 
-  // Bullet's own contact force on the tool over the last step: the sub-steps'
-  // contact impulses (step) summed and divided by the step's length, N.
+  // Bullet's own contact force on the tool at the end of the last step (step with
+  // measure_reaction on its last sub-step), N.
   void record_step_contact_force(const Vec3& f) { last_step_contact_force_ = f; }
   const Vec3& last_step_contact_force() const { return last_step_contact_force_; }
 
@@ -65,6 +66,8 @@ class BulletWorld {
   double sub_step_ = 0;
   Index node_count_ = 0;
   Vec3 last_step_contact_force_{0, 0, 0};
+  btAlignedObjectArray<btVector3> velocity_before_;  // [node] at the start of a measured sub-step
+  btAlignedObjectArray<btVector3> force_;            // [node] Bullet's elastic, damping and gravity forces
 };
 
 }  // namespace backsim
