@@ -89,7 +89,7 @@ TEST_CASE("Bullet's step depends on the State alone (a fresh world resumes it)",
   Scratch wa = make_scratch(model);
   step(model, a, wa, 0.05);
   State b = a;
-  Scratch wb = make_scratch(model);  // no world yet: built from the Model at its first step
+  Scratch wb = make_scratch(model);  // a fresh world, built from the Model alone
   step(model, a, wa, 0.05);
   step(model, b, wb, 0.05);
   CHECK(a.q == b.q);
