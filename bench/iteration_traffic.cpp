@@ -36,6 +36,8 @@ double bytes_per_iteration(const Model& m, SolverMethod method, double cg_per_ne
       // multipliers read and written per tet; positions read and written and inverse
       // masses read once per node (bench/xpbd_sweep_bench.cpp)
       return tets * (4 * kIndex + 9 * kDouble + kDouble + kIndex + 4 * kDouble) + nodes * (7 * kDouble);
+    case SolverMethod::bullet:
+      return 0;  // Bullet's internals are not ours to count
     case SolverMethod::explicit_central:
       // the gradient, then v and q updated from gradient, mass mask: 6 passes
       return tets * (kElementRecord + kElementPositions + kElementScatter) + 6 * dofs * kDouble;

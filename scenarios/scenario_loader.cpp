@@ -1089,8 +1089,10 @@ class ScenarioLoader {
                                      "max_cg_iterations", "cg_tolerance", "preconditioner",
                                      "contact_stiffness_scale", "friction_velocity", "cycle_jump",
                                      "cycle_jump_tolerance", "max_jumped_cycles", "mass_damping",
-                                     "explicit_safety", "xpbd_substeps", "xpbd_iterations"});
+                                     "explicit_safety", "xpbd_substeps", "xpbd_iterations",
+                                     "bullet_time_step", "bullet_damping"});
     assign(spec_.solver.method, s.choice("method", schema::kSolverMethods));
+    read_bullet_settings(s);
     assign(spec_.solver.mass_damping, s.quantity("mass_damping", Dimension::rate, Interval::non_negative()));
     assign(spec_.solver.explicit_safety,
            s.quantity("explicit_safety", Dimension::dimensionless, open_interval(0.0, 1.0)));
@@ -1161,6 +1163,37 @@ class ScenarioLoader {
                            spec_.output.interval, written ? "" : " (the default)",
                            spec_.solver.time_step));
     }
+  }
+
+  // solver.method = "bullet" (engine/bullet/): Bullet's sub-step and damping, and
+  // what its deformable world cannot represent, reported at solver.method.
+  void read_bullet_settings(TableReader& s) {
+    const bool bullet = spec_.solver.method == SolverMethod::bullet;
+    for (std::string_view key : {"bullet_time_step", "bullet_damping"})
+      if (s.has(key) && !bullet)
+        s.report(s.position(key), fmt::format("{} applies only to solver.method = \"bullet\"; remove it",
+                                              s.qualified(key)));
+    if (!bullet) return;
+    // Above 1/240 s Bullet's implicit step blew up in the drag on a 20k-tet block;
+    // below 1e-5 s a second of massage would take days.
+    assign(spec_.solver.bullet_time_step,
+           s.quantity("bullet_time_step", Dimension::time, closed_interval(1e-5, 1.0 / 240.0)));
+    assign(spec_.solver.bullet_damping, s.quantity("bullet_damping", Dimension::time, closed_interval(0.0, 1.0)));
+    const auto reject = [&](const std::string& what, const std::string& allowed) {
+      s.report(s.position("method"),
+               fmt::format("solver.method = \"bullet\" cannot represent {}; allowed: {}", what, allowed));
+    };
+    if (!is_block())
+      reject(fmt::format("geometry.type = \"{}\" (Bullet's Neo-Hookean force takes one isotropic material per "
+                         "soft body: no regions, fibres or viscoelasticity)",
+                         schema::name_of(schema::kGeometryTypes, model_.type)),
+             "geometry.type = \"block\"");
+    bool force = spec_.motion.control == ToolControl::force;
+    for (const MotionSpec& stroke : spec_.following) force = force || stroke.control == ToolControl::force;
+    if (force) reject("a force-controlled tool (Bullet's tool is kinematic)", "motion.control = \"kinematic\"");
+    if (!spec_.other_tools.empty())
+      reject(fmt::format("strokes that change tools ({} tools; the world carries one)", spec_.other_tools.size() + 1),
+             "every stroke with the first stroke's tool");
   }
 
   void read_physiology() {

@@ -233,7 +233,8 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
 
   const SolverSettings& solver = spec.solver;
   out += "\n# Solver: method, integration, time step and duration (s), gravity (m/s^2), limits, tolerances,\n"
-         "# preconditioner, contact and friction, cycle jumps, damping (1/s) and safety of explicit steps.\n";
+         "# preconditioner, contact and friction, cycle jumps, damping (1/s) and safety of explicit steps,\n"
+         "# Bullet's sub-step (s) and stiffness damping (s).\n";
   out += "[solver]\n";
   line("method", toml_string(schema::name_of(schema::kSolverMethods, solver.method)));
   line("integration", toml_string(schema::name_of(schema::kTimeIntegrations, solver.integration)));
@@ -254,6 +255,10 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("explicit_safety", number(solver.explicit_safety));
   line("xpbd_substeps", fmt::format("{}", solver.xpbd_substeps));
   line("xpbd_iterations", fmt::format("{}", solver.xpbd_iterations));
+  if (solver.method == SolverMethod::bullet) {  // the loader takes them with this method only
+    line("bullet_time_step", number(solver.bullet_time_step));
+    line("bullet_damping", number(solver.bullet_damping));
+  }
 
   out += "\n# Output: time between stored frames (s).\n";
   out += "[output]\n";

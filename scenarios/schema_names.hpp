@@ -96,7 +96,8 @@ inline constexpr std::array kTimeIntegrations{
 inline constexpr std::array kSolverMethods{
     NamedValue<SolverMethod>{"newton", SolverMethod::newton},
     NamedValue<SolverMethod>{"explicit", SolverMethod::explicit_central},
-    NamedValue<SolverMethod>{"xpbd", SolverMethod::xpbd}};
+    NamedValue<SolverMethod>{"xpbd", SolverMethod::xpbd},
+    NamedValue<SolverMethod>{"bullet", SolverMethod::bullet}};
 
 inline constexpr std::array kPreconditioners{
     NamedValue<Preconditioner>{"block_jacobi", Preconditioner::block_jacobi},

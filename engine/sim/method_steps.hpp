@@ -19,5 +19,8 @@ StepStats explicit_step(const Model& model, State& state, Scratch& w, double dt)
 // XPBD: position-based sub-steps, Gauss-Seidel sweeps over tet, contact and friction
 // constraints (xpbd_step.cpp).
 StepStats xpbd_step(const Model& model, State& state, Scratch& w, double dt);
+// Bullet's deformable world in equal sub-steps of at most solver.bullet_time_step
+// (engine/bullet/bullet_step.cpp).
+StepStats bullet_step(const Model& model, State& state, Scratch& w, double dt);
 
 }  // namespace backsim

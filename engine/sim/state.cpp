@@ -1,9 +1,11 @@
 #include "engine/sim/state.hpp"
 
+#include "engine/bullet/bullet_world.hpp"
 #include "engine/contact/tool_rest_height.hpp"
 #include "engine/sim/tissue_update.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace backsim {
 
@@ -61,6 +63,12 @@ Scratch make_scratch(const Model& model) {
   for (const TissueMaterial& mat : model.materials) s.step_matrix.push_back(mat.matrix);
   if (model.viscous) s.step_overstress.assign(model.mesh.tet_count(), Mat3::Zero());
   s.forcing = make_tissue_forcing(model);
+  if (model.solver.method == SolverMethod::bullet) {
+    // Bullet's world for steps of solver.time_step (a step of another length, a retry
+    // or the last one, rebuilds it: the drag depends on the sub-step)
+    const double dt = model.solver.time_step;
+    s.bullet = std::make_shared<BulletWorld>(model, dt / std::ceil(dt / model.solver.bullet_time_step * (1 - 1e-12)));
+  }
   if (model.has_circulation()) {
     s.vessel_pressure.assign(model.mesh.tet_count(), 0.0);
     s.circulation = make_circulation_scratch(model.circulation);

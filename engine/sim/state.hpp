@@ -8,9 +8,12 @@
 #include "engine/solver/block_sparse_matrix.hpp"
 #include "engine/solver/pcg.hpp"
 
+#include <memory>
 #include <vector>
 
 namespace backsim {
+
+class BulletWorld;  // engine/bullet/bullet_world.hpp (solver.method = bullet)
 
 // The tissue's slow state and history, per element (see engine/sim/tissue_update.hpp).
 struct TissueState {
@@ -115,6 +118,10 @@ struct Scratch {
   std::vector<double> vessel_pressure;        // [tet] tissue pressure the vessels feel (>= 0), Pa
   CirculationScratch circulation;
   XpbdScratch xpbd;  // solver.method = xpbd only (xpbd_scratch.hpp); empty otherwise
+  // Bullet's world (solver.method = bullet), built at the first Bullet step: nodes are
+  // copied in from the State every step, so the world holds no state of its own
+  // beyond a step and copies of this Scratch may share it (one thread at a time).
+  std::shared_ptr<BulletWorld> bullet;
 };
 
 Scratch make_scratch(const Model& model);

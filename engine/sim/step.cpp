@@ -29,6 +29,7 @@ StepStats step(const Model& m, State& state, Scratch& w, double dt) {
     case SolverMethod::newton: return newton_step(m, state, w, dt);
     case SolverMethod::explicit_central: return explicit_step(m, state, w, dt);
     case SolverMethod::xpbd: return xpbd_step(m, state, w, dt);
+    case SolverMethod::bullet: return bullet_step(m, state, w, dt);
   }
   return newton_step(m, state, w, dt);  // unreachable: every method is listed above
 }

@@ -68,6 +68,7 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   require_same_stroke(a.motion, b.motion);
   REQUIRE(a.following.size() == b.following.size());
   for (std::size_t i = 0; i < a.following.size(); ++i) require_same_stroke(a.following[i], b.following[i]);
+  CHECK(a.solver.method == b.solver.method);
   CHECK(a.solver.integration == b.solver.integration);
   CHECK(a.solver.time_step == b.solver.time_step);
   CHECK(a.solver.duration == b.solver.duration);
@@ -82,6 +83,10 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.solver.cycle_jump == b.solver.cycle_jump);
   CHECK(a.solver.cycle_jump_tolerance == b.solver.cycle_jump_tolerance);
   CHECK(a.solver.max_jumped_cycles == b.solver.max_jumped_cycles);
+  CHECK(a.solver.mass_damping == b.solver.mass_damping);
+  CHECK(a.solver.explicit_safety == b.solver.explicit_safety);
+  CHECK(a.solver.bullet_time_step == b.solver.bullet_time_step);
+  CHECK(a.solver.bullet_damping == b.solver.bullet_damping);
   CHECK(a.output.interval == b.output.interval);
   CHECK(a.physiology.tone == b.physiology.tone);
   CHECK(a.physiology.circulation == b.physiology.circulation);

@@ -175,3 +175,12 @@ TEST_CASE("a motion of several strokes survives write -> parse exactly", "[scena
   spec.following = {knead, last};
   test::require_same_spec(round_trip(spec), spec);
 }
+
+TEST_CASE("a Bullet spec survives write -> parse exactly", "[scenarios]") {
+  SimulationSpec spec = parse_scenario(builtin_demo_scenario_text(), "<builtin:demo>").spec;
+  spec.solver.method = SolverMethod::bullet;
+  spec.solver.bullet_time_step = 1.0 / 960.0;  // not the defaults
+  spec.solver.bullet_damping = 0.0125;
+  spec.solver.mass_damping = 3.5;
+  test::require_same_spec(round_trip(spec), spec);
+}
