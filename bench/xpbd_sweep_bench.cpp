@@ -8,6 +8,7 @@
 // per node the positions read and written and the inverse masses read (3 x 24 B,
 // about 15 B per tet on a block of 5 tets per node) if they stay in cache between
 // the tets that share them: 147 B per tet.
+#include "bench/memory_bandwidth.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/state.hpp"
@@ -24,22 +25,6 @@ using namespace backsim;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Best of 5 STREAM triads a = b + s c over 3 x 80 MB (beyond the caches), in B/s,
-// counting 24 B per element as STREAM does.
-double triad_bandwidth() {
-  const std::size_t n = 10'000'000;
-  std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
-  double best = 1e30;
-  for (int r = 0; r < 6; ++r) {
-    const auto t0 = Clock::now();
-#pragma omp parallel for schedule(static)
-    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
-    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (r > 0) best = std::min(best, s);  // the first run pages the arrays in
-  }
-  return 24.0 * static_cast<double>(n) / best + 0 * a[n / 2];
-}
 
 struct SweepTime {
   double seconds;  // per sweep
@@ -85,7 +70,7 @@ int main() {
     double one = 0;
     for (int threads : {1, 2}) {
       set_threads(threads);
-      const double bandwidth = triad_bandwidth();
+      const double bandwidth = backsim::bench::measure_triad_bandwidth(threads).bytes_per_second;
       const SweepTime t = time_sweeps(cells);
       if (threads == 1) one = t.seconds;
       const double floor = 147.0 * t.tets / bandwidth;

@@ -1,6 +1,7 @@
 // Small models for engine tests.
 #pragma once
 
+#include "engine/core/parallel.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/simulation.hpp"
 #include "engine/sim/simulation_spec.hpp"
@@ -56,5 +57,16 @@ struct RecordingObserver : SimulationObserver {
   void on_frame(const Model&, const State& s) override { frames.push_back(s.q); }
   void on_step(const Model&, const State&, const StepStats& st) override { steps.push_back(st); }
 };
+
+// Runs the block of `spec` to its end on `threads` OpenMP threads, recording it.
+inline RecordingObserver run_with_threads(const SimulationSpec& spec, int threads) {
+  set_threads(threads);
+  const Model m = build_model(block_model_inputs(spec));
+  State s = initial_state(m);
+  Scratch w = make_scratch(m);
+  RecordingObserver obs;
+  run_simulation(m, s, w, obs);
+  return obs;
+}
 
 }  // namespace backsim::test

@@ -9,15 +9,6 @@
 using namespace backsim;
 
 namespace {
-backsim::test::RecordingObserver run_with_threads(const SimulationSpec& spec, int threads) {
-  set_threads(threads);
-  const Model m = build_model(block_model_inputs(spec));
-  State s = initial_state(m);
-  Scratch w = make_scratch(m);
-  backsim::test::RecordingObserver obs;
-  run_simulation(m, s, w, obs);
-  return obs;
-}
 
 bool bit_identical(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
@@ -32,8 +23,8 @@ TEST_CASE("1 and 2 threads give bit-identical states and tool forces", "[determi
   spec.motion.normal_force = 1.0;
   spec.solver.integration = control == ToolControl::force ? TimeIntegration::backward_euler
                                                           : TimeIntegration::quasi_static;
-  const auto one = run_with_threads(spec, 1);
-  const auto two = run_with_threads(spec, 2);
+  const auto one = backsim::test::run_with_threads(spec, 1);
+  const auto two = backsim::test::run_with_threads(spec, 2);
   REQUIRE(one.frames.size() == two.frames.size());
   REQUIRE(one.frames.size() >= 3);
   for (std::size_t f = 0; f < one.frames.size(); ++f) CHECK(bit_identical(one.frames[f], two.frames[f]));

@@ -126,25 +126,15 @@ TEST_CASE("explicit dynamics gives bit-identical results on 1 and 2 threads", "[
   spec.solver.mass_damping = 100;
   spec.motion.path = {{0.0, 0.0}, {0.002, 0.0}};  // a short glide: friction impulses included
   spec.motion.press_time = 0.05;
-  std::vector<std::vector<double>> frames[2];
-  std::vector<StepStats> steps[2];
-  for (int t : {1, 2}) {
-    set_threads(t);
-    const Model m = build_model(block_model_inputs(spec));
-    State s = initial_state(m);
-    Scratch w = make_scratch(m);
-    backsim::test::RecordingObserver obs;
-    run_simulation(m, s, w, obs);
-    frames[t - 1] = obs.frames;
-    steps[t - 1] = obs.steps;
-  }
+  const auto one = backsim::test::run_with_threads(spec, 1);
+  const auto two = backsim::test::run_with_threads(spec, 2);
   set_threads(0);
-  REQUIRE(frames[0].size() == frames[1].size());
-  REQUIRE(frames[0].size() >= 3);
-  for (std::size_t f = 0; f < frames[0].size(); ++f)
-    CHECK(std::memcmp(frames[0][f].data(), frames[1][f].data(), frames[0][f].size() * sizeof(double)) == 0);
-  for (std::size_t k = 0; k < steps[0].size(); ++k)
-    CHECK(std::memcmp(steps[0][k].tool_force.data(), steps[1][k].tool_force.data(), 3 * sizeof(double)) == 0);
-  CHECK(steps[0].back().substeps > 1);
-  CHECK(steps[0].back().tool_force.norm() > 0.01);  // the tool pressed
+  REQUIRE(one.frames.size() == two.frames.size());
+  REQUIRE(one.frames.size() >= 3);
+  for (std::size_t f = 0; f < one.frames.size(); ++f)
+    CHECK(std::memcmp(one.frames[f].data(), two.frames[f].data(), one.frames[f].size() * sizeof(double)) == 0);
+  for (std::size_t k = 0; k < one.steps.size(); ++k)
+    CHECK(std::memcmp(one.steps[k].tool_force.data(), two.steps[k].tool_force.data(), 3 * sizeof(double)) == 0);
+  CHECK(one.steps.back().substeps > 1);
+  CHECK(one.steps.back().tool_force.norm() > 0.01);  // the tool pressed
 }

@@ -90,26 +90,14 @@ TEST_CASE("xpbd converges to Newton's backward-Euler steps as iterations grow an
   CHECK(fine[0] < coarse[3] / 2.5);  // second order in h would give 4x
 }
 
-namespace {
-backsim::test::RecordingObserver run_with_threads(const SimulationSpec& spec, int threads) {
-  set_threads(threads);
-  const Model m = build_model(block_model_inputs(spec));
-  State s = initial_state(m);
-  Scratch w = make_scratch(m);
-  backsim::test::RecordingObserver obs;
-  run_simulation(m, s, w, obs);
-  return obs;
-}
-}  // namespace
-
 TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", "[xpbd][determinism]") {
   SimulationSpec spec = backsim::test::small_block_spec();  // press, then a glide with friction 0.3
   spec.geometry.cells = {16, 12, 6};                        // several colours of many tets each
   spec.solver.method = SolverMethod::xpbd;
   spec.solver.duration = 0.3;                               // the press and the glide's start
   spec.solver.xpbd_iterations = 20;
-  const auto one = run_with_threads(spec, 1);
-  const auto two = run_with_threads(spec, 2);
+  const auto one = backsim::test::run_with_threads(spec, 1);
+  const auto two = backsim::test::run_with_threads(spec, 2);
   set_threads(0);
   REQUIRE(one.frames.size() == two.frames.size());
   REQUIRE(one.frames.size() >= 3);
