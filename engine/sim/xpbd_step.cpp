@@ -42,16 +42,6 @@ double prescribed_depth(const Model& m, const State& state, double t) {
   return plan.depth + plan.release_weight * state.tool_release_depth;
 }
 
-// Region constants for a sub-step of length h: the step's matrix (tissue_update).
-void set_region_constants(const Scratch& w, double h, XpbdScratch& x) {
-  for (std::size_t r = 0; r < w.step_matrix.size(); ++r) {
-    const StableNeoHookean& mat = w.step_matrix[r];
-    x.region_deviatoric_compliance[r] = 1.0 / (mat.mu * h * h);
-    x.region_volume_compliance[r] = 1.0 / (mat.lambda * h * h);
-    x.region_rest_volume[r] = 1.0 + mat.mu / mat.lambda;
-  }
-}
-
 }  // namespace
 
 StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
@@ -70,7 +60,7 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
   const Vec3 g = m.solver.gravity;
   std::span<double> q(state.q);
   std::span<double> v(state.velocity);
-  set_region_constants(w, h, x);
+  set_xpbd_region_constants(w.step_matrix, h, x);
 
   // no lagged (implicit) friction in the forces: friction acts inside the solve
   std::fill(w.friction_normal_force.begin(), w.friction_normal_force.end(), 0.0);

@@ -33,6 +33,14 @@ XpbdKernel best_xpbd_kernel() {
   return __builtin_cpu_supports("avx2") ? XpbdKernel::avx2 : XpbdKernel::generic;
 }
 
+void set_xpbd_region_constants(std::span<const StableNeoHookean> step_matrix, double h, XpbdScratch& x) {
+  for (std::size_t r = 0; r < step_matrix.size(); ++r) {
+    x.region_deviatoric_compliance[r] = 1.0 / (step_matrix[r].mu * h * h);
+    x.region_volume_compliance[r] = 1.0 / (step_matrix[r].lambda * h * h);
+    x.region_rest_volume[r] = 1.0 + step_matrix[r].mu / step_matrix[r].lambda;
+  }
+}
+
 void sweep_tets(XpbdScratch& x, double* q) {
   if (x.kernel == XpbdKernel::avx2) {
     sweep_avx2(x, q);

@@ -6,12 +6,20 @@
 // same numbers whichever thread runs it.
 #pragma once
 
+#include "engine/material/stable_neo_hookean.hpp"
 #include "engine/sim/xpbd_scratch.hpp"
+
+#include <span>
 
 namespace backsim {
 
 // The fastest kernel this CPU runs (AVX2 if it has it; decided by the CPU alone).
 XpbdKernel best_xpbd_kernel();
+
+// The region constants a sweep reads, for sub-steps of length h and the step's
+// matrix (Scratch::step_matrix, one per region): 1 / (mu h^2), 1 / (lambda h^2) and
+// alpha = 1 + mu / lambda.
+void set_xpbd_region_constants(std::span<const StableNeoHookean> step_matrix, double h, XpbdScratch& x);
 
 void sweep_tets(XpbdScratch& x, double* q);
 

@@ -127,11 +127,7 @@ TEST_CASE("xpbd's AVX2 and generic sweeps give bit-identical positions and multi
   const Model m = build_model(block_model_inputs(spec));
   Scratch w = make_scratch(m);
   const double h = 1e-3;
-  for (std::size_t r = 0; r < w.step_matrix.size(); ++r) {
-    w.xpbd.region_deviatoric_compliance[r] = 1.0 / (w.step_matrix[r].mu * h * h);
-    w.xpbd.region_volume_compliance[r] = 1.0 / (w.step_matrix[r].lambda * h * h);
-    w.xpbd.region_rest_volume[r] = 1.0 + w.step_matrix[r].mu / w.step_matrix[r].lambda;
-  }
+  set_xpbd_region_constants(w.step_matrix, h, w.xpbd);
   // a sub-step's prediction under gravity, so every projection moves nodes
   std::vector<double> start = initial_state(m).q;
   for (Index i = 0; i < 3 * m.node_count(); ++i) start[i] -= w.dof_free[i] * (i % 3 == 2 ? 0.01 * h : 0.0);
