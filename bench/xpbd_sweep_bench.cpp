@@ -41,11 +41,7 @@ SweepTime time_sweeps(std::array<Index, 3> cells) {
   Scratch w = make_scratch(m);
   XpbdScratch& x = w.xpbd;
   const double h = 1e-3;
-  for (std::size_t r = 0; r < w.step_matrix.size(); ++r) {
-    x.region_deviatoric_compliance[r] = 1.0 / (w.step_matrix[r].mu * h * h);
-    x.region_volume_compliance[r] = 1.0 / (w.step_matrix[r].lambda * h * h);
-    x.region_rest_volume[r] = 1.0 + w.step_matrix[r].mu / w.step_matrix[r].lambda;
-  }
+  set_xpbd_region_constants(w.step_matrix, h, x);
   // a sub-step's prediction under gravity: every sweep does real work
   for (Index i = 0; i < 3 * m.node_count(); ++i) s.q[i] += w.dof_free[i] * h * h * (i % 3 == 2 ? -9.81 : 0.0);
   double* q = s.q.data();

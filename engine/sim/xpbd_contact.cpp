@@ -37,15 +37,23 @@ inline void apply(const Model& m, const XpbdScratch& x, Index k, const Vec3& imp
 
 void begin_xpbd_contacts(const Model& m, std::span<const double> q, const XpbdTool& tool, double margin,
                          XpbdScratch& x) {
-  Index n = 0;
+  // every point's distance in parallel (a sub-step's largest serial loop otherwise)
+#pragma omp for schedule(static)
   for (Index k = 0; k < m.contact.point_count(); ++k) {
     const Vec3 p = point_position(m, q, k);
     x.contact_start[k] = p;
     x.contact_lambda[k] = 0;
     x.friction_lambda[k] = Vec3::Zero();
-    if (tool_signed_distance(*tool.shape, tool.position, p).phi < margin) x.contact_candidates[n++] = k;
+    x.contact_near[k] = tool_signed_distance(*tool.shape, tool.position, p).phi < margin ? 1 : 0;
   }
-  x.contact_candidate_count = n;
+  // (after the loop's barrier) the near points in index order: a pass over a byte per point
+#pragma omp single
+  {
+    Index n = 0;
+    for (Index k = 0; k < m.contact.point_count(); ++k)
+      if (x.contact_near[k]) x.contact_candidates[n++] = k;
+    x.contact_candidate_count = n;
+  }
 }
 
 void project_xpbd_contacts(const Model& m, std::span<double> q, const XpbdTool& tool, XpbdScratch& x) {

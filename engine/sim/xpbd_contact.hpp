@@ -36,12 +36,17 @@ struct XpbdTool {
 
 // Collects the contact points within `margin` of the tool (at their predicted
 // positions, index order) into x.contact_candidates, records every point's start,
-// and resets the multipliers.
+// and resets the multipliers. Called by every thread of an OpenMP parallel region
+// (an `omp for` over the points, then an `omp single`, each with its barrier).
 void begin_xpbd_contacts(const Model& m, std::span<const double> q, const XpbdTool& tool, double margin,
                          XpbdScratch& x);
 
 // One Gauss-Seidel pass over the candidate points in index order (serial: few
 // points, shared nodes, and a fixed order keeps the result thread-independent).
+// Not coloured: projecting the points triangle colour by triangle colour (tried)
+// left the test block's tool force after 20 iterations at 0.018 N against 0.099 N
+// in index order - a Gauss-Seidel order that carries a correction across the
+// contact patch within one pass converges much faster here.
 void project_xpbd_contacts(const Model& m, std::span<double> q, const XpbdTool& tool, XpbdScratch& x);
 
 }  // namespace backsim

@@ -2,6 +2,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/sim/model.hpp"
+#include "engine/sim/xpbd_sweep.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -28,26 +29,44 @@ void check_supported(const Model& m) {
   }
 }
 
+// Element data in colour order, each colour padded to whole batches of 4 slots; a
+// padding slot repeats the first tet of its batch (XpbdScratch's layout).
+void lay_out_tets(const Model& m, XpbdScratch& x) {
+  const ElementColouring& col = m.tet_colouring;
+  const Index colours = col.colour_count();
+  x.colour_offsets.assign(1, 0);
+  x.colour_tets.clear();
+  for (Index c = 0; c < colours; ++c) {
+    const Index n = col.colour_offsets[c + 1] - col.colour_offsets[c];
+    x.colour_tets.push_back(n);
+    x.colour_offsets.push_back(x.colour_offsets.back() + (n + 3) / 4 * 4);
+  }
+  const auto slots = static_cast<std::size_t>(x.colour_offsets.back());
+  x.tet_nodes.resize(slots);
+  x.Dm_inv.resize(9 * slots);
+  x.inverse_volume.resize(slots);
+  x.region.resize(slots);
+  for (Index c = 0; c < colours; ++c) {
+    for (Index s = x.colour_offsets[c]; s < x.colour_offsets[c + 1]; ++s) {
+      const Index i = s - x.colour_offsets[c];
+      const Index first_of_batch = i / 4 * 4;
+      const Index t = col.elements[col.colour_offsets[c] + (i < x.colour_tets[c] ? i : first_of_batch)];
+      const Tet& tet = m.mesh.tets[t];
+      x.tet_nodes[s] = {tet[0], tet[1], tet[2], tet[3]};
+      for (int e = 0; e < 9; ++e) x.Dm_inv[(s / 4 * 9 + e) * 4 + s % 4] = m.elements[t].Dm_inv(e % 3, e / 3);
+      x.inverse_volume[s] = 1.0 / m.elements[t].volume;
+      x.region[s] = static_cast<std::uint32_t>(m.mesh.region[t]);
+    }
+  }
+}
+
 }  // namespace
 
 XpbdScratch make_xpbd_scratch(const Model& m) {
   check_supported(m);
   XpbdScratch x;
-  const ElementColouring& col = m.tet_colouring;
-  const auto tets = static_cast<std::size_t>(m.mesh.tet_count());
-  x.tet_nodes.resize(tets);
-  x.Dm_inv.resize(tets);
-  x.inverse_volume.resize(tets);
-  x.region.resize(tets);
-  for (std::size_t k = 0; k < tets; ++k) {
-    const Index t = col.elements[k];
-    const Tet& tet = m.mesh.tets[t];
-    x.tet_nodes[k] = {tet[0], tet[1], tet[2], tet[3]};
-    x.Dm_inv[k] = m.elements[t].Dm_inv;
-    x.inverse_volume[k] = 1.0 / m.elements[t].volume;
-    x.region[k] = static_cast<std::uint32_t>(m.mesh.region[t]);
-  }
-  x.colour_offsets = col.colour_offsets;
+  x.kernel = best_xpbd_kernel();
+  lay_out_tets(m, x);
   const Index nodes = m.node_count();
   x.inverse_mass.resize(3 * static_cast<std::size_t>(nodes));
   for (Index i = 0; i < 3 * nodes; ++i) x.inverse_mass[i] = m.dof_free[i] / m.node_mass[i / 3];
@@ -56,13 +75,14 @@ XpbdScratch make_xpbd_scratch(const Model& m) {
   for (const TetElement& e : m.elements) volume += e.volume;
   for (const TissueMaterial& mat : m.materials) mu = std::max(mu, mat.matrix.mu);
   x.longest_substep = m.mean_edge_length / std::sqrt(mu / (mass / volume));
-  x.lambda_deviatoric.assign(tets, 0.0);
-  x.lambda_volume.assign(tets, 0.0);
+  x.lambda_deviatoric.assign(x.inverse_volume.size(), 0.0);
+  x.lambda_volume.assign(x.inverse_volume.size(), 0.0);
   x.q_substep_start.assign(3 * static_cast<std::size_t>(nodes), 0.0);
   x.region_deviatoric_compliance.assign(m.materials.size(), 0.0);
   x.region_volume_compliance.assign(m.materials.size(), 0.0);
   x.region_rest_volume.assign(m.materials.size(), 1.0);
   const auto points = static_cast<std::size_t>(m.contact.point_count());
+  x.contact_near.assign(points, 0);
   x.contact_candidates.assign(points, 0);
   x.contact_lambda.assign(points, 0.0);
   x.friction_lambda.assign(points, Vec3::Zero());

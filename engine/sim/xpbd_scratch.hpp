@@ -2,11 +2,14 @@
 // made: element data in colour order, the constraints' multipliers, the sub-step's
 // start and the contact points near the tool. Empty unless solver.method = xpbd.
 //
-// Layout: a sweep visits the tets colour by colour (Model::tet_colouring), so the
-// element data it streams are stored in that order, slot k holding the tet
-// Model::tet_colouring.elements[k]: one pass over contiguous arrays per sweep.
-// Per tet a sweep reads 16 B of node ids, 72 B of Dm^-1, 8 B of 1 / volume, 4 B of
-// region and reads and writes 16 B of multipliers (tests of the bandwidth floor,
+// Layout: a sweep visits the tets colour by colour (Model::tet_colouring), four at a
+// time (xpbd_tet_constraint.hpp), so the element data it streams are stored in that
+// order in slots: each colour's range is padded to a multiple of 4 slots, and a
+// padding slot repeats the first tet of its batch of 4 (valid numbers, so the lanes
+// that are thrown away raise no floating-point exception). Dm^-1 is stored
+// lane-interleaved ([batch][9 entries][4 lanes]) so a batch loads each entry as one
+// vector. Per tet a sweep reads 16 B of node ids, 72 B of Dm^-1, 8 B of 1 / volume,
+// 4 B of region and reads and writes 16 B of multipliers (the bandwidth floor,
 // docs/solvers.md); positions and inverse masses are gathered per node.
 #pragma once
 
@@ -20,13 +23,23 @@ namespace backsim {
 
 struct Model;
 
+// The machine code a sweep runs (xpbd_sweep.cpp). Both compute the same operations
+// in the same order (no fused multiply-add), so they give bit-identical results and
+// the choice, made once per scratch from the CPU, never depends on the thread count.
+enum class XpbdKernel {
+  generic,  // SSE2 pairs: any x86-64
+  avx2,     // 4 doubles per instruction, where the CPU has AVX2
+};
+
 struct XpbdScratch {
-  // element data in colour order (read-only after make_xpbd_scratch)
+  // element data in colour order, padded (read-only after make_xpbd_scratch)
+  XpbdKernel kernel = XpbdKernel::generic;              // what sweep_tets runs (tests may pick generic)
   std::vector<std::array<std::uint32_t, 4>> tet_nodes;  // [tet slot] node ids
-  std::vector<Mat3> Dm_inv;                             // [tet slot] inverse reference edge matrix, 1/m
+  std::vector<double> Dm_inv;                           // [tet slot / 4][9][4] Dm^-1 (column-major entries), 1/m
   std::vector<double> inverse_volume;                   // [tet slot] 1 / reference volume, 1/m^3
   std::vector<std::uint32_t> region;                    // [tet slot] material region
-  std::vector<Index> colour_offsets;                    // [colours + 1] slot range of each colour
+  std::vector<Index> colour_offsets;                    // [colours + 1] slot range of each colour (multiples of 4)
+  std::vector<Index> colour_tets;                       // [colours] tets of each colour (the rest is padding)
   std::vector<double> inverse_mass;                     // [3 N] dof_free / lumped mass, 1/kg (0: held)
   // s, the longest sub-step XPBD takes: the time a shear wave needs to cross a mean
   // element edge, l / sqrt(mu / rho) (fastest region, mean density). Beyond it the
@@ -43,7 +56,8 @@ struct XpbdScratch {
   std::vector<double> region_volume_compliance;      // [region] 1 / (lambda h^2)
   std::vector<double> region_rest_volume;            // [region] alpha = 1 + mu / lambda
   // contact points that may touch the tool during the sub-step, in index order
-  std::vector<Index> contact_candidates;  // [contact points], first contact_candidate_count used
+  std::vector<std::uint8_t> contact_near;  // [contact point] 1 if within the margin of the tool
+  std::vector<Index> contact_candidates;   // [contact points], first contact_candidate_count used
   Index contact_candidate_count = 0;
   std::vector<double> contact_lambda;     // [contact point] normal multiplier (>= 0), N s^2
   std::vector<Vec3> friction_lambda;      // [contact point] tangential multiplier, N s^2

@@ -16,10 +16,11 @@
 // minimises, up to the change of the constraint gradients within the sub-step
 // (docs/solvers.md, "XPBD": known limits).
 //
-// Parallel scheme: one OpenMP region per sub-step; inside it every sweep runs the
-// colours in order with an `omp for` each (no two tets of a colour share a node, so
-// a colour's projections commute and the result does not depend on the thread
-// count) and the contact points on one thread (`omp single`), in index order.
+// Parallel scheme: one OpenMP region per sub-step; inside it the prediction and the
+// velocity are split by coordinate, every sweep runs the tet colours in order with an
+// `omp for` each (no two tets of a colour share a node, so a colour's projections
+// commute and the result does not depend on the thread count), then the contact
+// points run on one thread (`omp single`), in index order (xpbd_contact.hpp says why).
 #include "engine/sim/method_steps.hpp"
 #include "engine/sim/potential.hpp"
 #include "engine/sim/step.hpp"
@@ -41,16 +42,6 @@ double prescribed_depth(const Model& m, const State& state, double t) {
   return plan.depth + plan.release_weight * state.tool_release_depth;
 }
 
-// Region constants for a sub-step of length h: the step's matrix (tissue_update).
-void set_region_constants(const Scratch& w, double h, XpbdScratch& x) {
-  for (std::size_t r = 0; r < w.step_matrix.size(); ++r) {
-    const StableNeoHookean& mat = w.step_matrix[r];
-    x.region_deviatoric_compliance[r] = 1.0 / (mat.mu * h * h);
-    x.region_volume_compliance[r] = 1.0 / (mat.lambda * h * h);
-    x.region_rest_volume[r] = 1.0 + mat.mu / mat.lambda;
-  }
-}
-
 }  // namespace
 
 StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
@@ -69,7 +60,7 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
   const Vec3 g = m.solver.gravity;
   std::span<double> q(state.q);
   std::span<double> v(state.velocity);
-  set_region_constants(w, h, x);
+  set_xpbd_region_constants(w.step_matrix, h, x);
 
   // no lagged (implicit) friction in the forces: friction acts inside the solve
   std::fill(w.friction_normal_force.begin(), w.friction_normal_force.end(), 0.0);
@@ -87,25 +78,32 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
     t.friction = next.tool_spec->friction;
     t.h = h;
 
-    // prediction: inertia and gravity on the free coordinates
-    for (Index i = 0; i < n_dofs; ++i) {
-      x.q_substep_start[i] = q[i];
-      q[i] += w.dof_free[i] * (h * v[i] + h * h * g(static_cast<int>(i % 3)));
-    }
-    // a point more than an element edge from the tool is taken not to reach it within
-    // the sub-step (a scale of the mesh, not an absolute distance)
-    begin_xpbd_contacts(m, q, t, m.mean_edge_length, x);
-    std::fill(x.lambda_deviatoric.begin(), x.lambda_deviatoric.end(), 0.0);
-    std::fill(x.lambda_volume.begin(), x.lambda_volume.end(), 0.0);
-
+    // everything of a sub-step in one parallel region: its loops split the
+    // coordinates, tet batches and contact distances between the threads, and each
+    // loop's barrier orders it after the one before
+    const Index slots = static_cast<Index>(x.lambda_deviatoric.size());
 #pragma omp parallel
-    for (int it = 0; it < iterations; ++it) {
-      sweep_tets(x, q.data());
+    {
+      // prediction: inertia and gravity on the free coordinates
+#pragma omp for schedule(static)
+      for (Index i = 0; i < n_dofs; ++i) {
+        x.q_substep_start[i] = q[i];
+        q[i] += w.dof_free[i] * (h * v[i] + h * h * g(static_cast<int>(i % 3)));
+      }
+#pragma omp for schedule(static)
+      for (Index k = 0; k < slots; ++k) x.lambda_deviatoric[k] = x.lambda_volume[k] = 0.0;
+      // a point more than an element edge from the tool is taken not to reach it within
+      // the sub-step (a scale of the mesh, not an absolute distance)
+      begin_xpbd_contacts(m, q, t, m.mean_edge_length, x);
+      for (int it = 0; it < iterations; ++it) {
+        sweep_tets(x, q.data());
 #pragma omp single
-      project_xpbd_contacts(m, q, t, x);
+        project_xpbd_contacts(m, q, t, x);
+      }
+      // (the last loop's barrier: every projection is done)
+#pragma omp for schedule(static)
+      for (Index i = 0; i < n_dofs; ++i) v[i] = keep * (q[i] - x.q_substep_start[i]) / h;
     }
-
-    for (Index i = 0; i < n_dofs; ++i) v[i] = keep * (q[i] - x.q_substep_start[i]) / h;
     v[tool] = (depth_next - q[tool]) / h;
     q[tool] = depth_next;
   }

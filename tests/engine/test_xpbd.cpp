@@ -1,9 +1,10 @@
 // solver.method = xpbd (engine/sim/xpbd_step.cpp): converges to Newton's
 // backward-Euler step as its iterations grow, is bit-identical on 1 and 2 threads,
-// and refuses what it does not model.
+// its AVX2 and generic sweeps agree to the bit, and it refuses what it does not model.
 #include "engine/core/error.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/sim/step.hpp"
+#include "engine/sim/xpbd_sweep.hpp"
 #include "model_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -111,6 +112,38 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
   double largest = 0;
   for (const StepStats& st : one.steps) largest = std::max(largest, st.tool_force.norm());
   CHECK(largest > 0.02);
+}
+
+// The sweep runs AVX2 code where the CPU has it and SSE2 code elsewhere; both must
+// give the same bits, or results would depend on the machine (xpbd_sweep.cpp).
+TEST_CASE("xpbd's AVX2 and generic sweeps give bit-identical positions and multipliers", "[xpbd][determinism]") {
+  if (best_xpbd_kernel() != XpbdKernel::avx2) {
+    WARN("this CPU has no AVX2: only the generic sweep runs here, nothing to compare");
+    return;
+  }
+  SimulationSpec spec = backsim::test::small_block_spec();
+  spec.geometry.cells = {16, 12, 6};  // colours whose tet counts are not all multiples of 4: padded batches
+  spec.solver.method = SolverMethod::xpbd;
+  const Model m = build_model(block_model_inputs(spec));
+  Scratch w = make_scratch(m);
+  const double h = 1e-3;
+  set_xpbd_region_constants(w.step_matrix, h, w.xpbd);
+  // a sub-step's prediction under gravity, so every projection moves nodes
+  std::vector<double> start = initial_state(m).q;
+  for (Index i = 0; i < 3 * m.node_count(); ++i) start[i] -= w.dof_free[i] * (i % 3 == 2 ? 0.01 * h : 0.0);
+  XpbdScratch generic = w.xpbd, avx2 = w.xpbd;
+  generic.kernel = XpbdKernel::generic;
+  avx2.kernel = XpbdKernel::avx2;
+  std::vector<double> q_generic = start, q_avx2 = start;
+  for (int it = 0; it < 5; ++it) {
+    sweep_tets(generic, q_generic.data());
+    sweep_tets(avx2, q_avx2.data());
+  }
+  REQUIRE(max_abs_difference(q_generic, start) > 1e-6);  // the sweeps moved the nodes
+  CHECK(std::memcmp(q_generic.data(), q_avx2.data(), q_avx2.size() * sizeof(double)) == 0);
+  CHECK(std::memcmp(generic.lambda_volume.data(), avx2.lambda_volume.data(), avx2.lambda_volume.size() * sizeof(double)) == 0);
+  CHECK(std::memcmp(generic.lambda_deviatoric.data(), avx2.lambda_deviatoric.data(),
+                    avx2.lambda_deviatoric.size() * sizeof(double)) == 0);
 }
 
 TEST_CASE("xpbd refuses fibres and force control, naming what it supports", "[xpbd][input]") {
