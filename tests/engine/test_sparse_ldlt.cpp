@@ -360,17 +360,25 @@ Run run(const SimulationSpec& spec, int threads) {
 
 TEST_CASE("Newton converges to the same solution with either preconditioner", "[ldlt][solver]") {
   const ToolControl control = GENERATE(ToolControl::kinematic, ToolControl::force);
-  const Run jacobi = run(newton_spec(control, Preconditioner::block_jacobi), 1);
-  const Run cholesky = run(newton_spec(control, Preconditioner::cholesky), 1);
+  // Tolerance 1e-8 E h^2 (5e-9 N here), so that the two solutions agree far below the
+  // comparison's 1e-8 m: at the default 1e-6 both stop within it from different
+  // iterates, and in force control they differed by 1.1e-8 m (the tool's depth and the
+  // friction lag it feeds amplify the residual's 1e-9 m).
+  SimulationSpec jacobi_spec = newton_spec(control, Preconditioner::block_jacobi);
+  SimulationSpec cholesky_spec = newton_spec(control, Preconditioner::cholesky);
+  jacobi_spec.solver.newton_tolerance = cholesky_spec.solver.newton_tolerance = 1e-8;
+  const Run jacobi = run(jacobi_spec, 1);
+  const Run cholesky = run(cholesky_spec, 1);
   REQUIRE(cholesky.factorizations > 0);
-  // The factor, kept across iterations and steps, cuts CG by a large factor.
-  CHECK(cholesky.summary.cg_iterations * 3 < jacobi.summary.cg_iterations);
+  // The factor, kept across a step's iterations, cuts CG by a large factor (3.1x
+  // here, kinematic and force control, with the tight tolerance's last CG solves).
+  CHECK(cholesky.summary.cg_iterations * 5 < jacobi.summary.cg_iterations * 2);
   REQUIRE(jacobi.obs.frames.size() == cholesky.obs.frames.size());
   REQUIRE(jacobi.obs.steps.size() == cholesky.obs.steps.size());
-  // Both stop at a residual force below the Newton tolerance (1e-6 E h^2 = 5e-7 N
-  // here) from different iterates: the positions may differ by that force over the
-  // softest stiffness of the block (~E L = 400 N/m, i.e. ~1e-9 m) and the friction
-  // lag it feeds; 1e-8 m is 1/200,000 of the 2 mm press.
+  // Both stop at a residual force below the Newton tolerance (5e-9 N) from different
+  // iterates: the positions may differ by that force over the softest stiffness of
+  // the block (~E L = 400 N/m, i.e. ~1e-11 m) times the amplification seen above;
+  // 1e-8 m is 1/200,000 of the 2 mm press.
   double dq = 0;
   for (std::size_t f = 0; f < jacobi.obs.frames.size(); ++f)
     for (std::size_t i = 0; i < jacobi.obs.frames[f].size(); ++i)
