@@ -7,6 +7,7 @@
 #include "engine/sim/simulation_spec.hpp"
 #include "engine/sim/state.hpp"
 
+#include <cmath>
 #include <vector>
 
 namespace backsim::test {
@@ -67,6 +68,29 @@ inline RecordingObserver run_with_threads(const SimulationSpec& spec, int thread
   RecordingObserver obs;
   run_simulation(m, s, w, obs);
   return obs;
+}
+
+// Runs the block of `spec` to its end; returns the final positions (and tool depth).
+inline std::vector<double> final_positions(const SimulationSpec& spec) {
+  const Model m = build_model(block_model_inputs(spec));
+  State s = initial_state(m);
+  Scratch w = make_scratch(m);
+  RecordingObserver obs;
+  run_simulation(m, s, w, obs);
+  return s.q;
+}
+
+// |u - u_ref| / |u_ref| over the nodes, u = q - rest position.
+inline double relative_displacement_error(const Model& m, const std::vector<double>& q,
+                                          const std::vector<double>& ref) {
+  double diff = 0, norm = 0;
+  for (Index i = 0; i < m.node_count(); ++i)
+    for (int k = 0; k < 3; ++k) {
+      const double u = ref[3 * i + k] - m.mesh.nodes[i](k);
+      diff += (q[3 * i + k] - ref[3 * i + k]) * (q[3 * i + k] - ref[3 * i + k]);
+      norm += u * u;
+    }
+  return std::sqrt(diff / norm);
 }
 
 }  // namespace backsim::test

@@ -36,19 +36,6 @@ Run run(const SimulationSpec& spec, SolverMethod method) {
   return r;
 }
 
-// |u_a - u_b| / |u_b| over the nodes, u = q - reference.
-double relative_displacement_error(const Model& model, const State& a, const State& b) {
-  double diff = 0, norm = 0;
-  for (Index i = 0; i < model.node_count(); ++i)
-    for (int c = 0; c < 3; ++c) {
-      const double ua = a.q[3 * i + c] - model.mesh.nodes[i](c);
-      const double ub = b.q[3 * i + c] - model.mesh.nodes[i](c);
-      diff += (ua - ub) * (ua - ub);
-      norm += ub * ub;
-    }
-  return std::sqrt(diff / norm);
-}
-
 // The small block, soft enough (2 kPa) to sag about a millimetre under its weight,
 // with the tool resting on the skin and not moving (it never touches the sagging top).
 SimulationSpec sag_spec() {
@@ -68,7 +55,7 @@ TEST_CASE("Bullet's gravity sag matches Newton's quasi-static equilibrium", "[bu
   const Model model = build_model(block_model_inputs(spec));
   const Run newton = run(spec, SolverMethod::newton);
   const Run bullet = run(spec, SolverMethod::bullet);
-  const double error = relative_displacement_error(model, bullet.state, newton.state);
+  const double error = backsim::test::relative_displacement_error(model, bullet.state.q, newton.state.q);
   double sag = 0;
   for (Index i = 0; i < model.node_count(); ++i) sag = std::min(sag, newton.state.q[3 * i + 2] - model.mesh.nodes[i].z());
   std::printf("gravity sag: Newton %.4g mm deepest, Bullet vs Newton relative L2 %.4g\n", -1e3 * sag, error);
@@ -121,7 +108,7 @@ TEST_CASE("Bullet's reaction to a pressed sphere matches Newton's", "[bullet]") 
   std::printf("press: Newton %.1f s, Bullet %.1f s\n", std::chrono::duration<double>(t1 - t0).count(),
               std::chrono::duration<double>(t2 - t1).count());
   const Model model = build_model(block_model_inputs(spec));
-  const double error = relative_displacement_error(model, bullet.state, newton.state);
+  const double error = backsim::test::relative_displacement_error(model, bullet.state.q, newton.state.q);
   std::printf("press: Newton %.4g N, Bullet %.4g N (StepStats), %.4g N (world); penetration %.3g mm; "
               "displacement relative L2 %.4g; %d sub-steps\n",
               newton.last.tool_force.z(), bullet.last.tool_force.z(), bullet.bullet_contact_force.z(),

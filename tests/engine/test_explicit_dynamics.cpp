@@ -29,26 +29,6 @@ SimulationSpec pressed_and_held(double hold) {
   return s;
 }
 
-std::vector<double> end_positions(const SimulationSpec& spec) {
-  const Model m = build_model(block_model_inputs(spec));
-  State s = initial_state(m);
-  Scratch w = make_scratch(m);
-  backsim::test::RecordingObserver obs;
-  run_simulation(m, s, w, obs);
-  return s.q;
-}
-
-double relative_displacement_error(const Model& m, const std::vector<double>& q, const std::vector<double>& ref) {
-  double diff = 0, norm = 0;
-  for (Index i = 0; i < m.node_count(); ++i)
-    for (int k = 0; k < 3; ++k) {
-      const double u = ref[3 * i + k] - m.mesh.nodes[i](k);
-      diff += (q[3 * i + k] - ref[3 * i + k]) * (q[3 * i + k] - ref[3 * i + k]);
-      norm += u * u;
-    }
-  return std::sqrt(diff / norm);
-}
-
 }  // namespace
 
 TEST_CASE("damped explicit dynamics settles on Newton's quasi-static solution as the hold lengthens",
@@ -57,7 +37,7 @@ TEST_CASE("damped explicit dynamics settles on Newton's quasi-static solution as
   SimulationSpec newton = pressed_and_held(0.05);
   newton.solver.newton_tolerance = 1e-10;
   const Model m = build_model(block_model_inputs(newton));
-  const std::vector<double> reference = end_positions(newton);
+  const std::vector<double> reference = backsim::test::final_positions(newton);
 
   // Mass damping of about twice the block's lowest frequency (shear wave over 2 cm
   // depth: (pi / 2) sqrt(mu / rho) / H ~ 200 rad/s) relaxes every mode within ~0.1 s.
@@ -66,7 +46,7 @@ TEST_CASE("damped explicit dynamics settles on Newton's quasi-static solution as
     SimulationSpec spec = pressed_and_held(hold);
     spec.solver.method = SolverMethod::explicit_central;
     spec.solver.mass_damping = 400;
-    errors.push_back(relative_displacement_error(m, end_positions(spec), reference));
+    errors.push_back(backsim::test::relative_displacement_error(m, backsim::test::final_positions(spec), reference));
   }
   INFO("errors after holds of 0.01, 0.04, 0.16 s: " << errors[0] << ", " << errors[1] << ", " << errors[2]);
   CHECK(errors[1] < 0.5 * errors[0]);
