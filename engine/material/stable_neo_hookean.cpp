@@ -146,8 +146,7 @@ double tet_energy_gradient_hessian(const StableNeoHookean& material, const TetEl
   const Mat3 F = deformation_gradient(x, element.Dm_inv);
   gradient = nodal_gradient(material.first_piola(F), element.Dm_inv, element.volume);
   const Mat9 dPdF = project_psd ? material.stress_derivative_psd(F) : material.stress_derivative(F);
-  const Mat9x12 B = deformation_gradient_jacobian(element.Dm_inv);
-  hessian.noalias() = element.volume * (B.transpose() * (dPdF * B));
+  tet_hessian(dPdF, element.Dm_inv, element.volume, hessian);
   return element.volume * material.energy_density(F);
 }
 

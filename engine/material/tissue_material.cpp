@@ -117,8 +117,7 @@ double tissue_tet_energy_gradient_hessian(const StableNeoHookean& matrix, const 
   const Mat3 F = deformation_gradient(x, element.Dm_inv);
   gradient = nodal_gradient(tissue_first_piola(matrix, mat, pt, F), element.Dm_inv, element.volume);
   const Mat9 dPdF = tissue_stress_derivative(matrix, mat, pt, F, project_psd);
-  const Mat9x12 B = deformation_gradient_jacobian(element.Dm_inv);
-  hessian.noalias() = element.volume * (B.transpose() * (dPdF * B));
+  tet_hessian(dPdF, element.Dm_inv, element.volume, hessian);
   return element.volume * tissue_energy_density(matrix, mat, pt, F);
 }
 }  // namespace backsim
