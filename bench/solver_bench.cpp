@@ -231,6 +231,10 @@ std::vector<SolverConfig> known_configs() {
          s.method = SolverMethod::newton;
          s.preconditioner = Preconditioner::cholesky;
        }},
+      {"newton-two-level", "Newton-PCG, two-level (node groups and a coarse correction)", [](SolverSettings& s) {
+         s.method = SolverMethod::newton;
+         s.preconditioner = Preconditioner::two_level;
+       }},
       {"newton-coarse", "Newton-PCG, block Jacobi, 5x the time step, newton_tolerance 1e-3", [](SolverSettings& s) {
          s.method = SolverMethod::newton;
          s.preconditioner = Preconditioner::block_jacobi;

@@ -127,6 +127,9 @@ void print_summary(const Scenario& scenario, const Model& model, const Scratch& 
       const CholeskyPreconditioner& c = scratch.cholesky;
       fmt::print("  preconditioner cholesky: {} factorizations, {:.2f} s; L has {} 3x3 blocks\n", c.factorizations,
                  c.factor_seconds, c.factor.factor_blocks());
+    } else if (model.solver.preconditioner == Preconditioner::two_level) {
+      fmt::print("  preconditioner two_level: {} node groups, {} coarse aggregates\n", scratch.two_level.group_count(),
+                 scratch.two_level.aggregate_count());
     } else {
       fmt::print("  preconditioner block_jacobi\n");
     }

@@ -101,7 +101,8 @@ inline constexpr std::array kSolverMethods{
 
 inline constexpr std::array kPreconditioners{
     NamedValue<Preconditioner>{"block_jacobi", Preconditioner::block_jacobi},
-    NamedValue<Preconditioner>{"cholesky", Preconditioner::cholesky}};
+    NamedValue<Preconditioner>{"cholesky", Preconditioner::cholesky},
+    NamedValue<Preconditioner>{"two_level", Preconditioner::two_level}};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> value_of(const std::array<NamedValue<Enum>, N>& names, std::string_view name) {

@@ -92,6 +92,11 @@ PcgResult solve_newton_system(const Model& m, Scratch& w, const PcgSettings& set
     return solve([&](std::span<const double> r, std::span<double> z) { apply_block_jacobi(m, w, r, z); },
                  settings);
   }
+  if (m.solver.preconditioner == Preconditioner::two_level) {
+    factorize_two_level(m, w.hessian, w.dof_free, tool_diagonal, w.two_level);
+    return solve([&](std::span<const double> r, std::span<double> z) { apply_two_level(m, w.dof_free, w.two_level, r, z); },
+                 settings);
+  }
   const auto cholesky = [&](std::span<const double> r, std::span<double> z) { apply_cholesky(m, w.cholesky, r, z); };
   int reuse_iterations = 0;
   if (w.cholesky.valid) {

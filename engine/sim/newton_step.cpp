@@ -36,6 +36,7 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
   // A step's result must depend only on its start state and dt (retries, resumed
   // runs): no preconditioner factor is carried over from an earlier step.
   w.cholesky.valid = false;
+  w.two_level.coarse_valid = false;
 
   // predict: the inertial target q_n + h v_n; the warm start is the better of two
   // guesses by the potential Newton minimises: the start state extrapolated along the

@@ -144,10 +144,12 @@ enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
 // The preconditioner of the CG solve of each Newton iteration (engine/sim/preconditioner.hpp).
 // Measured (docs/engine.md): cholesky is 1.6-1.7x faster per step on the coarse back
 // (200:1 stiffness contrast), but slower on the standard back and on homogeneous
-// blocks, where refactoring every step costs more than block Jacobi's extra CG.
+// blocks, where refactoring every step costs more than block Jacobi's extra CG;
+// two_level is the fastest on the back (1.3-1.9x block Jacobi per step).
 enum class Preconditioner : std::uint8_t {
   block_jacobi,  // inverse 3x3 node blocks: no setup, many CG iterations on stiff layers
   cholesky,      // sparse L D L^T of the Hessian, kept across a step's Newton iterations
+  two_level,     // strongly coupled node groups plus a coarse correction (two_level_preconditioner.hpp)
 };
 
 // How a step is solved (engine/sim/method_steps.hpp). Newton minimises the step's

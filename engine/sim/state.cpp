@@ -52,6 +52,7 @@ Scratch make_scratch(const Model& model) {
   s.tool_coupling.assign(3 * model.node_count(), 0.0);
   s.preconditioner.assign(model.node_count(), Mat3::Identity());
   if (model.solver.preconditioner == Preconditioner::cholesky) analyse_cholesky(model, s.cholesky);
+  if (model.solver.preconditioner == Preconditioner::two_level) build_two_level(model, s.two_level);
   s.pcg.resize(dofs);
   s.contact_phi.assign(points, 0.0);
   s.contact_normal.assign(points, Vec3::Zero());

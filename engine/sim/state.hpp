@@ -4,6 +4,7 @@
 #include "engine/core/types.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/preconditioner.hpp"
+#include "engine/sim/two_level_preconditioner.hpp"
 #include "engine/sim/xpbd_scratch.hpp"
 #include "engine/solver/block_sparse_matrix.hpp"
 #include "engine/solver/pcg.hpp"
@@ -103,6 +104,7 @@ struct Scratch {
   std::vector<Mat3> preconditioner;   // [nodes] inverse diagonal blocks
   double tool_preconditioner = 0;
   CholeskyPreconditioner cholesky;    // sparse factor (solver.preconditioner = cholesky)
+  TwoLevelPreconditioner two_level;   // solver.preconditioner = two_level
   PcgScratch pcg;
   // contact, per quadrature point
   std::vector<double> contact_phi;     // signed distance at the point, m

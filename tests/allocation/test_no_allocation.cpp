@@ -27,7 +27,8 @@ using namespace backsim;
 TEST_CASE("a step allocates nothing", "[allocation]") {
   const ToolControl control = GENERATE(ToolControl::kinematic, ToolControl::force);
   const TimeIntegration integration = GENERATE(TimeIntegration::quasi_static, TimeIntegration::backward_euler);
-  const Preconditioner preconditioner = GENERATE(Preconditioner::block_jacobi, Preconditioner::cholesky);
+  const Preconditioner preconditioner =
+      GENERATE(Preconditioner::block_jacobi, Preconditioner::cholesky, Preconditioner::two_level);
   SimulationSpec spec = backsim::test::small_block_spec();
   spec.solver.preconditioner = preconditioner;
   spec.motion.control = control;

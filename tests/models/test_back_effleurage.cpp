@@ -3,6 +3,7 @@
 // sinks into the tool beyond the contact's tolerance; Newton converges quadratically
 // under the palm; and every style, session and example scenario validates.
 #include "engine/sim/simulation.hpp"
+#include "palm_stroke_scenario.hpp"
 #include "scenarios/model_inputs.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -91,25 +92,8 @@ TEST_CASE("Newton converges quadratically under a force-controlled palm on the c
   // Quadratic convergence costs one or two per solve, and a step solves up to twice
   // (friction re-lag): at most 4.
   const auto contact_step_iterations = [](double newton_tolerance) {
-    Scenario s = parse_scenario(R"(
-[geometry]
-type = "back"
-resolution = "coarse"
-[tool]
-skin = "oiled"
-[motion]
-technique = "effleurage"
-path = [["T12", "-5.5 cm"], ["L3", "-5.5 cm"]]
-start_time = "0.5 s"
-[solver]
-integration = "quasi_static"
-time_step = "0.05 s"
-duration = "0.85 s"
-preconditioner = "cholesky"
-[output]
-interval = "0.5 s"
-)",
-                                "<palm press>");
+    Scenario s = backsim::test::coarse_back_palm_stroke("0.85 s");
+    s.spec.solver.preconditioner = Preconditioner::cholesky;
     s.spec.solver.newton_tolerance = newton_tolerance;
     std::vector<int> iterations;
     for (const StepStats& st : run_steps(s))
