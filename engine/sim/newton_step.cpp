@@ -47,6 +47,11 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
   // cost Newton 3-4 extra iterations from a residual of 1e4 N. One force-controlled
   // palm stroke on the standard back: 217 Newton iterations with extrapolation
   // always, 178 now; the kinematic bench stroke: 262 and 266.
+  // The first friction lag (the contact state at the start of the step, the tool
+  // where it was) comes first: the energies that choose the warm start include
+  // friction, and must not read the lag a previous step left in the scratch (a
+  // resumed run starts without it).
+  lag_friction(p, w.q_start, state.tool_position, w);
   const DepthPlan plan = m.motion.depth_plan(p.targets.time);
   for (Index i = 0; i < dofs; ++i) w.q_inertial[i] = state.q[i] + dt * state.velocity[i];
   for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + w.dof_free[i] * dt * state.velocity[i];
@@ -60,8 +65,6 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
     std::copy(w.q_trial.begin(), w.q_trial.begin() + dofs, state.q.begin());
 
   // minimise, re-lagging friction from the solution until the normal forces settle
-  // the first lag: the contact state at the start of the step, the tool where it was
-  lag_friction(p, w.q_start, state.tool_position, w);
   SolveReport total;
   total.solved_at_end = true;  // minimise leaves the gradient of its last point
   for (int pass = 0;; ++pass) {

@@ -29,12 +29,10 @@ void factorize_cholesky(const Model& m, Scratch& w, double tool_diagonal) {
   // the node block with held dofs masked out: P A P + (I - P)
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n; ++i) {
-    const Vec3 row_free(w.dof_free[3 * i], w.dof_free[3 * i + 1], w.dof_free[3 * i + 2]);
     for (Index p = pattern.row_offsets[i]; p < pattern.row_offsets[i + 1]; ++p) {
       const Index j = pattern.columns[p];
-      const Vec3 col_free(w.dof_free[3 * j], w.dof_free[3 * j + 1], w.dof_free[3 * j + 2]);
-      c.masked[p] = row_free.asDiagonal() * w.hessian.blocks[p] * col_free.asDiagonal();
-      if (j == i) c.masked[p] += (Vec3::Ones() - row_free).asDiagonal();
+      c.masked[p] = masked_block(w.dof_free, w.hessian.blocks[p], i, j);
+      if (j == i) c.masked[p] += (Vec3::Ones() - node_free(w.dof_free, i)).asDiagonal();
     }
   }
   const LdltReport report = c.factor.factorize(c.masked);
@@ -87,9 +85,8 @@ void build_block_jacobi(const Model& m, Scratch& w, double tool_diagonal) {
   const Index n = m.node_count();
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < n; ++i) {
-    const Vec3 free(w.dof_free[3 * i], w.dof_free[3 * i + 1], w.dof_free[3 * i + 2]);
-    Mat3 D = free.asDiagonal() * w.hessian.blocks[m.pattern.diagonal[i]] * free.asDiagonal();
-    D += (Vec3::Ones() - free).asDiagonal();
+    Mat3 D = masked_block(w.dof_free, w.hessian.blocks[m.pattern.diagonal[i]], i, i);
+    D += (Vec3::Ones() - node_free(w.dof_free, i)).asDiagonal();
     Eigen::LLT<Mat3> llt(D);
     if (llt.info() == Eigen::Success) {
       w.preconditioner[i] = llt.solve(Mat3::Identity());

@@ -37,6 +37,16 @@ namespace backsim {
 
 struct Scratch;
 
+// The free-dof mask of node i's three coordinates (1 free, 0 held).
+inline Vec3 node_free(std::span<const double> dof_free, Index i) {
+  return {dof_free[3 * i], dof_free[3 * i + 1], dof_free[3 * i + 2]};
+}
+
+// Block (i, j) of the masked node matrix P A P (without the identity of held rows).
+inline Mat3 masked_block(std::span<const double> dof_free, const Mat3& block, Index i, Index j) {
+  return node_free(dof_free, i).asDiagonal() * block * node_free(dof_free, j).asDiagonal();
+}
+
 // CG iterations a kept (stale) Cholesky factor may take before it is refreshed.
 // Measured on the coarse back (30 steps, 206 Newton iterations): 8 -> 43
 // factorizations, 3.7 CG per Newton iteration; 15 -> 31, 4.7; no limit -> 30, 4.8,

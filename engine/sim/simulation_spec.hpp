@@ -145,7 +145,7 @@ enum class TimeIntegration : std::uint8_t { quasi_static, backward_euler };
 // Measured (docs/engine.md): cholesky is 1.6-1.7x faster per step on the coarse back
 // (200:1 stiffness contrast), but slower on the standard back and on homogeneous
 // blocks, where refactoring every step costs more than block Jacobi's extra CG;
-// two_level is the fastest on the back (1.3-1.9x block Jacobi per step).
+// two_level was the fastest in every back run measured (1.03-1.8x block Jacobi).
 enum class Preconditioner : std::uint8_t {
   block_jacobi,  // inverse 3x3 node blocks: no setup, many CG iterations on stiff layers
   cholesky,      // sparse L D L^T of the Hessian, kept across a step's Newton iterations

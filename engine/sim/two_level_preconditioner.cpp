@@ -1,5 +1,6 @@
 #include "engine/sim/two_level_preconditioner.hpp"
 
+#include "engine/sim/preconditioner.hpp"
 #include "engine/solver/node_aggregation.hpp"
 
 #include <Eigen/Cholesky>
@@ -101,19 +102,16 @@ void factorize_two_level(const Model& m, const BlockSparseMatrix& hessian, std::
     A.setZero();
     for (Index u = first; u < last; ++u) {
       const Index i = p.group_members[u];
-      const Vec3 row_free(dof_free[3 * i], dof_free[3 * i + 1], dof_free[3 * i + 2]);
       // the blocks of row i whose column is in the group (both lists ascending)
       Index v = first;
       for (Index b = fine.row_offsets[i]; b < fine.row_offsets[i + 1] && v < last; ++b) {
         const Index j = fine.columns[b];
         while (v < last && p.group_members[v] < j) ++v;
         if (v == last || p.group_members[v] != j) continue;
-        const Vec3 col_free(dof_free[3 * j], dof_free[3 * j + 1], dof_free[3 * j + 2]);
-        A.block<3, 3>(3 * (u - first), 3 * (v - first)) =
-            row_free.asDiagonal() * hessian.blocks[b] * col_free.asDiagonal();
+        A.block<3, 3>(3 * (u - first), 3 * (v - first)) = masked_block(dof_free, hessian.blocks[b], i, j);
       }
       for (int d = 0; d < 3; ++d)
-        if (row_free(d) == 0) A(3 * (u - first) + d, 3 * (u - first) + d) = 1.0;
+        if (dof_free[3 * i + d] == 0) A(3 * (u - first) + d, 3 * (u - first) + d) = 1.0;
     }
     Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(A);  // in place: no allocation
     if (llt.info() != Eigen::Success) {
@@ -142,13 +140,9 @@ void factorize_two_level(const Model& m, const BlockSparseMatrix& hessian, std::
       p.coarse_blocks[b].setZero();
     for (Index u = p.aggregate_offsets[a]; u < p.aggregate_offsets[a + 1]; ++u) {
       const Index i = p.aggregate_members[u];
-      const Vec3 row_free(dof_free[3 * i], dof_free[3 * i + 1], dof_free[3 * i + 2]);
       for (Index b = fine.row_offsets[i]; b < fine.row_offsets[i + 1]; ++b) {
         const Index target = p.coarse_block[b];
-        if (target == kInvalidIndex) continue;
-        const Index j = fine.columns[b];
-        const Vec3 col_free(dof_free[3 * j], dof_free[3 * j + 1], dof_free[3 * j + 2]);
-        p.coarse_blocks[target] += row_free.asDiagonal() * hessian.blocks[b] * col_free.asDiagonal();
+        if (target != kInvalidIndex) p.coarse_blocks[target] += masked_block(dof_free, hessian.blocks[b], i, fine.columns[b]);
       }
     }
   }

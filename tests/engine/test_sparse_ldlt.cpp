@@ -370,9 +370,10 @@ TEST_CASE("Newton converges to the same solution with either preconditioner", "[
   const Run jacobi = run(jacobi_spec, 1);
   const Run cholesky = run(cholesky_spec, 1);
   REQUIRE(cholesky.factorizations > 0);
-  // The factor, kept across a step's iterations, cuts CG by a large factor (3.1x
-  // here, kinematic and force control, with the tight tolerance's last CG solves).
-  CHECK(cholesky.summary.cg_iterations * 5 < jacobi.summary.cg_iterations * 2);
+  // The factor, kept across a step's iterations, cuts CG by a large factor: 9.1x
+  // (kinematic) and 8.4x (force control) here since CG stops at what the Newton
+  // tolerance needs (3.1x before, when the last solves ran to 1e-8); bound 5x.
+  CHECK(cholesky.summary.cg_iterations * 5 < jacobi.summary.cg_iterations);
   REQUIRE(jacobi.obs.frames.size() == cholesky.obs.frames.size());
   REQUIRE(jacobi.obs.steps.size() == cholesky.obs.steps.size());
   // Both stop at a residual force below the Newton tolerance (5e-9 N) from different
