@@ -23,7 +23,7 @@ using io_detail::GroupHandle;
 using io_detail::PropertyListHandle;
 
 constexpr std::string_view kFormat = "backsim-checkpoint";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kFormatVersion = 2;  // 2: the cycle path (warm starts of a resolved cycle)
 
 // The summary's integer counters and real values, in a fixed order.
 std::array<std::int64_t, 8> counters(const RunPosition& p) {
@@ -159,6 +159,11 @@ void write_run_checkpoint(const std::filesystem::path& path, const State& state,
     w.doubles("/position/reals", values.data(), values.size());
     const std::int64_t jumped = c.position.summary.jumped_cycles;
     w.integers("/position/jumped_cycles", &jumped, 1);
+    const CyclePath& cycle_path = c.position.cycle_path;
+    const std::array<double, 3> path_key{static_cast<double>(cycle_path.stroke), cycle_path.length,
+                                         static_cast<double>(cycle_path.steps)};
+    w.doubles("/position/cycle_path_key", path_key.data(), path_key.size());
+    w.doubles("/position/cycle_path_q", cycle_path.q.data(), cycle_path.q.size());
     const std::array<std::int64_t, 2> rows{c.rows.frames, c.rows.steps};
     w.integers("/run_file_rows", rows.data(), rows.size());
     for (const NamedArray& a : c.extra) w.doubles("/observer/" + a.name, a.values.data(), a.values.size());
@@ -202,6 +207,17 @@ RunCheckpoint read_run_checkpoint(const std::filesystem::path& path, State& stat
   s.cg_iterations = ints[6];
   s.resolved_cycles = ints[7];
   r.read("/position/jumped_cycles", &s.jumped_cycles, 1, H5T_NATIVE_INT64);
+  std::array<double, 3> path_key{};
+  r.read("/position/cycle_path_key", path_key.data(), path_key.size(), H5T_NATIVE_DOUBLE);
+  CyclePath& cycle_path = p.cycle_path;
+  cycle_path.stroke = static_cast<int>(path_key[0]);
+  cycle_path.length = path_key[1];
+  cycle_path.steps = static_cast<std::int64_t>(path_key[2]);
+  if (!(path_key[2] >= 0 && path_key[2] <= 1e7)) r.fail("/position/cycle_path_key has a step count out of range");
+  const std::size_t path_values =
+      cycle_path.stroke == CyclePath::kNone ? 0 : static_cast<std::size_t>(cycle_path.steps) * state.q.size();
+  cycle_path.q.resize(path_values);
+  r.read("/position/cycle_path_q", cycle_path.q.data(), path_values, H5T_NATIVE_DOUBLE);
   s.peak_depth = values[0];
   s.peak_normal_force = values[1];
   s.wall_seconds = values[2];

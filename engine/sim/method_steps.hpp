@@ -10,8 +10,8 @@
 namespace backsim {
 
 // Newton-PCG on the step's incremental potential, friction re-lagged from the
-// solution (newton_step.cpp).
-StepStats newton_step(const Model& model, State& state, Scratch& w, double dt);
+// solution (newton_step.cpp); `guess` (or nullptr) is one of its warm starts.
+StepStats newton_step(const Model& model, State& state, Scratch& w, double dt, const double* guess);
 
 // Central differences in sub-steps below the stable time step (explicit_step.cpp).
 StepStats explicit_step(const Model& model, State& state, Scratch& w, double dt);

@@ -14,11 +14,6 @@ namespace backsim {
 
 namespace {
 
-// How many times friction is re-lagged from the step's own solution, and the
-// relative change of the total normal force below which that is not needed.
-constexpr int kFrictionPasses = 2;
-constexpr double kFrictionLagTolerance = 1e-2;
-
 double total_normal_force(const Scratch& w) {
   double sum = 0;
   for (double f : w.friction_normal_force) sum += f;
@@ -27,7 +22,7 @@ double total_normal_force(const Scratch& w) {
 
 }  // namespace
 
-StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
+StepStats newton_step(const Model& m, State& state, Scratch& w, double dt, const double* guess) {
   const auto wall_start = std::chrono::steady_clock::now();
   const Index dofs = m.dof_count();
   const Index tool = m.tool_dof();
@@ -38,15 +33,16 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
   w.cholesky.valid = false;
   w.two_level.coarse_valid = false;
 
-  // predict: the inertial target q_n + h v_n; the warm start is the better of two
-  // guesses by the potential Newton minimises: the start state extrapolated along the
-  // last step's velocity, or the start state itself (held dofs and, in kinematic
-  // control, the tool depth at their new targets either way). Extrapolation wins
-  // where the tool's path drives the tissue (kinematic glides); under a force-
-  // controlled hand it overshoots (the depth's velocity at the press is large) and
-  // cost Newton 3-4 extra iterations from a residual of 1e4 N. One force-controlled
-  // palm stroke on the standard back: 217 Newton iterations with extrapolation
-  // always, 178 now; the kinematic bench stroke: 262 and 266.
+  // predict: the inertial target q_n + h v_n; the warm start is the best of up to
+  // three guesses by the potential Newton minimises (held dofs and, in kinematic
+  // control, the tool depth at their new targets in each): the start state
+  // extrapolated along the last step's velocity, the start state itself, and the
+  // caller's guess (the same step of the stroke's last resolved cycle,
+  // cycle_path.hpp). Extrapolation wins where the tool's path drives the tissue
+  // (kinematic glides); under a force-controlled hand it overshoots (the depth's
+  // velocity at the press is large) and cost Newton 3-4 extra iterations from a
+  // residual of 1e4 N. One force-controlled palm stroke on the standard back: 217
+  // Newton iterations with extrapolation always, 178 with the better of the two.
   // The first friction lag (the contact state at the start of the step, the tool
   // where it was) comes first: the energies that choose the warm start include
   // friction, and must not read the lag a previous step left in the scratch (a
@@ -56,13 +52,28 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
   for (Index i = 0; i < dofs; ++i) w.q_inertial[i] = state.q[i] + dt * state.velocity[i];
   for (Index i = 0; i < dofs; ++i) state.q[i] = w.q_start[i] + w.dof_free[i] * dt * state.velocity[i];
   if (!plan.free) state.q[tool] = plan.depth + plan.release_weight * state.tool_release_depth;
-  const EnergyResult extrapolated = evaluate_energy(p, state.q, w);
-  for (Index i = 0; i < dofs; ++i) w.q_trial[i] = w.q_start[i] * w.dof_free[i] + (1 - w.dof_free[i]) * state.q[i];
-  const EnergyResult kept = evaluate_energy(p, w.q_trial, w);
-  const bool extrapolation_inverts = !(extrapolated.min_volume_ratio > 0);
-  const bool kept_is_lower = kept.min_volume_ratio > 0 && kept.energy < extrapolated.energy;
-  if (extrapolation_inverts || kept_is_lower)
+  EnergyResult best = evaluate_energy(p, state.q, w);
+  // a candidate in q_trial replaces the best when it is uninverted and lower (or the
+  // best inverts); the start state never inverts, so an uninverted start is found
+  const auto consider = [&] {
+    const EnergyResult e = evaluate_energy(p, w.q_trial, w);
+    if (!(e.min_volume_ratio > 0)) return false;
+    if (best.min_volume_ratio > 0 && !(e.energy < best.energy)) return false;
     std::copy(w.q_trial.begin(), w.q_trial.begin() + dofs, state.q.begin());
+    best = e;
+    return true;
+  };
+  // q_trial's held dofs are state.q's: the targets of this step
+  for (Index i = 0; i < dofs; ++i) w.q_trial[i] = w.q_start[i] * w.dof_free[i] + (1 - w.dof_free[i]) * state.q[i];
+  consider();
+  if (guess != nullptr) {
+    for (Index i = 0; i < dofs; ++i) w.q_trial[i] = guess[i] * w.dof_free[i] + (1 - w.dof_free[i]) * state.q[i];
+    // the guess is the end of this very step a cycle ago: friction lagged from there
+    // is nearer the solution's than the start state's (a thumb circling under 10 N
+    // changes its total normal force by 2-5 % per step, so the lag from the start
+    // needed a second pass in most steps)
+    if (consider()) lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
+  }
 
   // minimise, re-lagging friction from the solution until the normal forces settle
   SolveReport total;
@@ -78,11 +89,11 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt) {
     if (!r.converged) fail_step(state, w, dt, r.failure, "try a smaller solver.time_step or a coarser solver.newton_tolerance");
     // the reaction of the solved problem, with the friction lag it was solved with
     total.reaction = tool_reaction(p, state.q, w);
-    if (p.targets.tool_spec->friction == 0 || pass + 1 == kFrictionPasses) break;
+    if (p.targets.tool_spec->friction == 0 || pass + 1 >= m.solver.friction_passes) break;
     const double before = total_normal_force(w);
     lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
     const double after = total_normal_force(w);
-    if (std::abs(after - before) <= kFrictionLagTolerance * std::max(after, before)) break;
+    if (std::abs(after - before) <= m.solver.friction_lag_tolerance * std::max(after, before)) break;
   }
   return finish_step(p, state, w, total, /*velocity_from_positions=*/true, wall_start);
 }

@@ -2,6 +2,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/sim/cycle_jump.hpp"
+#include "engine/sim/cycle_path.hpp"
 #include "engine/sim/step.hpp"
 
 #include <algorithm>
@@ -19,6 +20,7 @@ struct Runner {
   SimulationObserver& observer;
   SimulationSummary summary;
   CycleRecord* recording = nullptr;  // set while a cycle is resolved for a jump
+  CyclePathRecorder path{};          // warm starts for a cycle resolved again
   std::int64_t last_frame_index = 0;  // frame k is due at t = k * interval
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
   double wall_before = 0;             // s spent before a resume
@@ -28,7 +30,7 @@ struct Runner {
   bool resumable_point(std::int64_t next) {
     const bool stop = observer.stop_requested();
     if (stop || observer.checkpoint_due()) {
-      RunPosition position{next, last_frame_index, summary};
+      RunPosition position{next, last_frame_index, summary, path.stored()};
       position.summary.wall_seconds = wall_before + seconds_since(wall_start);
       observer.on_checkpoint(m, state, position);
     }
@@ -49,23 +51,24 @@ struct Runner {
     observer.on_step(m, state, st);
   }
 
-  // Advances by dt; on failure tries two half steps. A failed step() leaves the
-  // state as it was at the start of the step (its contract), so nothing is restored here.
-  void advance(double dt, int halvings_left) {
+  // Advances by dt; on failure tries two half steps (without the guess, which is
+  // of the whole step's end). A failed step() leaves the state as it was at the
+  // start of the step (its contract), so nothing is restored here.
+  void advance(double dt, int halvings_left, const double* guess) {
     try {
-      record(step(m, state, w, dt));
+      record(step(m, state, w, dt, guess));
     } catch (const SolverFailure&) {
       if (halvings_left == 0) throw;
       summary.retried_steps += 1;
-      advance(0.5 * dt, halvings_left - 1);
-      advance(0.5 * dt, halvings_left - 1);
+      advance(0.5 * dt, halvings_left - 1, nullptr);
+      advance(0.5 * dt, halvings_left - 1, nullptr);
     }
   }
 
   // Steps to t_next (exactly), then hands out a frame when an output time has been
   // reached or crossed, and at the end.
-  void advance_to(double t_next, bool last) {
-    advance(t_next - state.time, kMaxStepHalvings);
+  void advance_to(double t_next, bool last, const double* guess = nullptr) {
+    advance(t_next - state.time, kMaxStepHalvings, guess);
     state.time = t_next;  // exact, whatever sub-steps did
     frame_if_due(last);
   }
@@ -91,19 +94,25 @@ struct Runner {
   }
 
   // Solves the steps of a window of the time line, cut into whole steps of about
-  // solver.time_step (so that every cycle of a stroke is sampled alike).
-  // Returns false when the observer asked to stop.
-  bool solve_window(const MotionWindow& win, bool last) {
+  // solver.time_step (so that every cycle of a stroke is sampled alike). A cycle
+  // (`cycle`) starts each step from the same step of the stroke's last resolved
+  // cycle where there is one, and keeps its own path. Returns false when the
+  // observer asked to stop.
+  bool solve_window(const MotionWindow& win, bool last, bool cycle) {
     const auto steps = std::max<std::int64_t>(1, std::llround(win.length / m.solver.time_step));
     const double h = win.length / static_cast<double>(steps);
     const double end = win.start + win.length;
+    if (cycle) path.begin(win.stroke, win.length, steps, static_cast<std::size_t>(m.dof_count()));
     for (std::int64_t k = 1; k <= steps; ++k) {
       if (observer.stop_requested()) {
         summary.stopped_early = true;
         return false;
       }
-      advance_to(k == steps ? end : win.start + static_cast<double>(k) * h, last && k == steps);
+      advance_to(k == steps ? end : win.start + static_cast<double>(k) * h, last && k == steps,
+                 cycle ? path.guess(k) : nullptr);
+      if (cycle) path.record(k, state.q);
     }
+    if (cycle) path.finish();
     return true;
   }
 
@@ -134,7 +143,7 @@ struct Runner {
       if (!resumable_point(static_cast<std::int64_t>(i) + 1)) return;
       const MotionWindow& win = windows[i];
       if (win.stroke == MotionWindow::kWait) {
-        if (!solve_window(win, i == last)) return;
+        if (!solve_window(win, i == last, /*cycle=*/false)) return;
         ++i;
         continue;
       }
@@ -142,7 +151,7 @@ struct Runner {
       record.clear(state);
       take_snapshot(m, state, before);
       recording = &record;
-      const bool completed = solve_window(win, i == last);
+      const bool completed = solve_window(win, i == last, /*cycle=*/true);
       recording = nullptr;
       if (!completed) return;
       record.finish(state);
@@ -204,6 +213,7 @@ SimulationSummary run_simulation(const Model& model, State& state, Scratch& scra
   r.summary.stopped_early = false;
   r.last_frame_index = from.last_frame_index;
   r.wall_before = from.summary.wall_seconds;
+  r.path.restore(from.cycle_path);
   return run_from(r, from.next);
 }
 

@@ -3,6 +3,7 @@
 // engine itself does no I/O), and retries a failed step as smaller sub-steps.
 #pragma once
 
+#include "engine/sim/cycle_path.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/state.hpp"
 #include "engine/sim/step_stats.hpp"
@@ -50,6 +51,7 @@ struct RunPosition {
   std::int64_t next = 1;              // the next step (k >= 1) or, with cycle jumps, window index
   std::int64_t last_frame_index = 0;  // output frame k is due at t = k * interval
   SimulationSummary summary;          // counters so far (wall_seconds: the time spent so far)
+  CyclePath cycle_path;               // with cycle jumps: the warm starts of a cycle resolved again
 };
 
 // Runs to the end. Throws SolverFailure when a step fails even after halving the

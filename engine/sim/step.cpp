@@ -24,14 +24,14 @@ StepTargets targets_at(const Model& m, double start_time, const Vec3& tool_posit
   return t;
 }
 
-StepStats step(const Model& m, State& state, Scratch& w, double dt) {
+StepStats step(const Model& m, State& state, Scratch& w, double dt, const double* guess) {
   switch (m.solver.method) {
-    case SolverMethod::newton: return newton_step(m, state, w, dt);
+    case SolverMethod::newton: return newton_step(m, state, w, dt, guess);
     case SolverMethod::explicit_central: return explicit_step(m, state, w, dt);
     case SolverMethod::xpbd: return xpbd_step(m, state, w, dt);
     case SolverMethod::bullet: return bullet_step(m, state, w, dt);
   }
-  return newton_step(m, state, w, dt);  // unreachable: every method is listed above
+  return newton_step(m, state, w, dt, guess);  // unreachable: every method is listed above
 }
 
 }  // namespace backsim

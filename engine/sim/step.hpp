@@ -9,8 +9,11 @@ namespace backsim {
 
 // Advances `state` by dt. Throws SolverFailure (with a diagnostic naming the step,
 // the time and what to try) when the step cannot be solved; `state` is then left
-// as it was at the start of the step.
-StepStats step(const Model& model, State& state, Scratch& scratch, double dt);
+// as it was at the start of the step. `guess` ([dofs] or nullptr): positions near
+// the step's end (the same step of a stroke's last resolved cycle, cycle_path.hpp)
+// that an iterative method may start from; the result depends on the start state,
+// dt and the guess only.
+StepStats step(const Model& model, State& state, Scratch& scratch, double dt, const double* guess = nullptr);
 
 // The per-step constants of a step of length dt from `state`: the tool's place, its
 // force target and the active stroke's tool.
