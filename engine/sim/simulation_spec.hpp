@@ -179,9 +179,9 @@ struct SolverSettings {
   // state): solved again with the lag re-taken from the solution at most
   // friction_passes times in all, until the total normal force changes by less than
   // friction_lag_tolerance (relative). The defaults leave a lag error: on the toned
-  // block's 30 strokes the stepped tone differs from the converged-lag tone by 7e-5
-  // (3 % of the relief; tests/engine/test_cycle_jump.cpp). Engine settings: no
-  // scenario key sets them.
+  // block's 30 strokes the stepped tone differs from the converged-lag tone by 6.8e-5
+  // (1.3 % of the largest relief, 0.0053; tests/engine/test_cycle_jump.cpp). Engine
+  // settings: no scenario key sets them.
   int friction_passes = 2;               // >= 1
   double friction_lag_tolerance = 1e-2;  // relative change of the total normal force
   // Cycle jumps over repeated strokes (engine/sim/cycle_jump.hpp).
