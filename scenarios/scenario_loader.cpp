@@ -1087,8 +1087,8 @@ class ScenarioLoader {
     TableReader s = table("solver", {"method", "integration", "time_step", "duration", "gravity",
                                      "max_newton_iterations", "newton_tolerance",
                                      "max_cg_iterations", "cg_tolerance", "preconditioner",
-                                     "contact_stiffness_scale", "friction_velocity", "cycle_jump",
-                                     "cycle_jump_tolerance", "max_jumped_cycles", "mass_damping",
+                                     "contact_stiffness_scale", "friction_velocity", "friction_passes", "friction_lag_tolerance", "cycle_jump",
+                                     "cycle_jump_tolerance", "max_jumped_cycles", "solved_periods", "mass_damping",
                                      "explicit_safety", "xpbd_substeps", "xpbd_iterations",
                                      "bullet_time_step", "bullet_damping"});
     assign(spec_.solver.method, s.choice("method", schema::kSolverMethods));
@@ -1137,11 +1137,17 @@ class ScenarioLoader {
            s.quantity("contact_stiffness_scale", Dimension::dimensionless, closed_interval(1.0, 1e6)));
     assign(spec_.solver.friction_velocity,
            s.quantity("friction_velocity", Dimension::velocity, Interval::positive()));
+    if (const auto passes = s.integer("friction_passes", 1, 1000)) spec_.solver.friction_passes = static_cast<int>(*passes);
+    assign(spec_.solver.friction_lag_tolerance,
+           s.quantity("friction_lag_tolerance", Dimension::dimensionless, Interval::positive()));
     assign(spec_.solver.cycle_jump, s.boolean("cycle_jump"));
     assign(spec_.solver.cycle_jump_tolerance,
            s.quantity("cycle_jump_tolerance", Dimension::dimensionless, closed_interval(0.0, 1.0)));
     if (const auto jumps = s.integer("max_jumped_cycles", 0, 1'000'000)) {
       spec_.solver.max_jumped_cycles = static_cast<int>(*jumps);
+    }
+    if (const auto periods = s.integer("solved_periods", 0, 1'000'000)) {
+      spec_.solver.solved_periods = static_cast<int>(*periods);
     }
     // A jump replays a stroke cycle: without repeated strokes there is nothing to jump.
     if (spec_.solver.cycle_jump && s.has("cycle_jump") && spec_.motion.release_time == 0.0) {

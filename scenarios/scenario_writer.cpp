@@ -248,9 +248,12 @@ std::string write_scenario_toml(const SimulationSpec& spec, const ScenarioInfo& 
   line("preconditioner", toml_string(schema::name_of(schema::kPreconditioners, solver.preconditioner)));
   line("contact_stiffness_scale", number(solver.contact_stiffness_scale));
   line("friction_velocity", number(solver.friction_velocity));
+  line("friction_passes", fmt::format("{}", solver.friction_passes));
+  line("friction_lag_tolerance", number(solver.friction_lag_tolerance));
   line("cycle_jump", solver.cycle_jump ? "true" : "false");
   line("cycle_jump_tolerance", number(solver.cycle_jump_tolerance));
   line("max_jumped_cycles", fmt::format("{}", solver.max_jumped_cycles));
+  line("solved_periods", fmt::format("{}", solver.solved_periods));
   line("mass_damping", number(solver.mass_damping));
   line("explicit_safety", number(solver.explicit_safety));
   line("xpbd_substeps", fmt::format("{}", solver.xpbd_substeps));

@@ -192,6 +192,21 @@ bool ToolMotion::has_cycles() const {
   return false;
 }
 
+InnerCycles StrokeMotion::inner_cycles() const {
+  const bool oscillates = spec_.oscillation != PathOscillation::none && spec_.oscillation_frequency > 0;
+  const bool strikes = spec_.percussion_amplitude != 0.0 && spec_.percussion_frequency > 0;
+  if (!released() || oscillates == strikes || spec_.hold_time <= 0) return {};
+  const double frequency = oscillates ? spec_.oscillation_frequency : spec_.percussion_frequency;
+  // 1e-9: a hold of exactly n periods (4 s at 1.5 Hz) is n periods despite round-off
+  const int count = static_cast<int>(std::floor(spec_.hold_time * frequency + 1e-9));
+  return {spec_.press_time, 1.0 / frequency, count};
+}
+
+InnerCycles ToolMotion::inner_cycles(const MotionWindow& window) const {
+  if (window.stroke < 0 || static_cast<std::size_t>(window.stroke) >= strokes_.size()) return {};
+  return strokes_[static_cast<std::size_t>(window.stroke)].inner_cycles();
+}
+
 double ToolMotion::last_cycle_period() const { return strokes_.back().cycle_period(); }
 
 std::vector<MotionWindow> ToolMotion::windows() const {

@@ -40,6 +40,15 @@ struct DepthPlan {
   double release_weight = 0;  // of the release depth (a lift that starts where the tool let go)
 };
 
+// Whole periods of the motion repeated within one cycle of a stroke: the in-plane
+// oscillation (or the percussion) during the hold, where the path point and the
+// force or depth stay put, so that each period moves the tool exactly as the last.
+struct InnerCycles {
+  double start = 0;   // s from the cycle's start (the hold's start)
+  double period = 0;  // s
+  int count = 0;      // whole periods within the hold; 0: none
+};
+
 // One stroke of a motion, in its own time (0 = the stroke's start).
 class StrokeMotion {
  public:
@@ -53,6 +62,9 @@ class StrokeMotion {
   double end_time() const;
   // The length of one cycle, s; 0 when the stroke is not released.
   double cycle_period() const { return released() ? period_ : 0.0; }
+  // The periods repeated in each cycle's hold (none when the stroke is not released,
+  // holds still, or both oscillates and strikes).
+  InnerCycles inner_cycles() const;
   const MotionSpec& spec() const { return spec_; }
 
  private:
@@ -112,6 +124,8 @@ class ToolMotion {
   // The time line up to end_time(): each stroke's wait, then each of its cycles (an
   // unreleased stroke is one kWait window from its press to its end).
   std::vector<MotionWindow> windows() const;
+  // The periods repeated within a window that is a stroke's cycle (none in a wait).
+  InnerCycles inner_cycles(const MotionWindow& window) const;
   // The last stroke's cycle period (rest after the motion is cut into windows of
   // this length); 0 if it is not released (the tool rests pressed).
   double last_cycle_period() const;

@@ -23,7 +23,7 @@ using io_detail::GroupHandle;
 using io_detail::PropertyListHandle;
 
 constexpr std::string_view kFormat = "backsim-checkpoint";
-constexpr std::int64_t kFormatVersion = 2;  // 2: the cycle path (warm starts of a resolved cycle)
+constexpr std::int64_t kFormatVersion = 3;  // 2: the cycle path (warm starts of a resolved cycle); 3: periods replayed
 
 // The summary's integer counters and real values, in a fixed order.
 std::array<std::int64_t, 8> counters(const RunPosition& p) {
@@ -159,6 +159,8 @@ void write_run_checkpoint(const std::filesystem::path& path, const State& state,
     w.doubles("/position/reals", values.data(), values.size());
     const std::int64_t jumped = c.position.summary.jumped_cycles;
     w.integers("/position/jumped_cycles", &jumped, 1);
+    const std::int64_t periods = c.position.summary.jumped_periods;
+    w.integers("/position/jumped_periods", &periods, 1);
     const CyclePath& cycle_path = c.position.cycle_path;
     const std::array<double, 3> path_key{static_cast<double>(cycle_path.stroke), cycle_path.length,
                                          static_cast<double>(cycle_path.steps)};
@@ -207,6 +209,7 @@ RunCheckpoint read_run_checkpoint(const std::filesystem::path& path, State& stat
   s.cg_iterations = ints[6];
   s.resolved_cycles = ints[7];
   r.read("/position/jumped_cycles", &s.jumped_cycles, 1, H5T_NATIVE_INT64);
+  r.read("/position/jumped_periods", &s.jumped_periods, 1, H5T_NATIVE_INT64);
   std::array<double, 3> path_key{};
   r.read("/position/cycle_path_key", path_key.data(), path_key.size(), H5T_NATIVE_DOUBLE);
   CyclePath& cycle_path = p.cycle_path;

@@ -63,6 +63,10 @@ void CycleRecord::add_step(const TissueForcing& forcing) {
   duration_ += forcing.h;
 }
 
+void CycleRecord::add_steps(const CycleRecord& other) {
+  for (std::size_t k = 0; k < other.used_; ++k) add_step(other.steps_[k]);
+}
+
 void CycleRecord::finish(const State& s) {
   therapist_work_ = s.totals.therapist_work - start_totals_.therapist_work;
   net_work_ = s.totals.net_work - start_totals_.net_work;

@@ -53,6 +53,8 @@ class CycleRecord {
  public:
   void clear(const State& state);
   void add_step(const TissueForcing& forcing);
+  // Adds the steps of another record (a period replayed within this cycle).
+  void add_steps(const CycleRecord& other);
   void finish(const State& state);
   // Advances `state` by one cycle of the record: slow processes, time, tool work.
   void replay(const Model& model, State& state, Scratch& w) const;

@@ -28,6 +28,14 @@ void CyclePathRecorder::record(std::int64_t k, const std::vector<double>& q) {
             recording_.q.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(k - 1) * dofs_));
 }
 
+void CyclePathRecorder::repeat(std::int64_t k, std::int64_t from) {
+  assert(from >= 1 && from < k && k <= recording_.steps);
+  const auto at = [this](std::int64_t j) {
+    return recording_.q.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(j - 1) * dofs_);
+  };
+  std::copy(at(from), at(from) + static_cast<std::ptrdiff_t>(dofs_), at(k));
+}
+
 void CyclePathRecorder::finish() {
   std::swap(stored_, recording_);
   use_stored_ = false;

@@ -45,6 +45,9 @@ class CyclePathRecorder {
   const double* guess(std::int64_t k) const;
   // The end of step k, solved.
   void record(std::int64_t k, const std::vector<double>& q);
+  // The end of step k is that of step `from` (< k) of the same cycle: a period
+  // replayed within the cycle ends its steps where the solved period ended them.
+  void repeat(std::int64_t k, std::int64_t from);
   // The cycle was resolved to its end: its path becomes the stored one.
   void finish();
 

@@ -4,6 +4,7 @@
 #include "engine/sim/cycle_jump.hpp"
 #include "engine/sim/cycle_path.hpp"
 #include "engine/sim/step.hpp"
+#include "engine/sim/window_steps.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,12 @@ struct Runner {
   SimulationSummary summary;
   CycleRecord* recording = nullptr;  // set while a cycle is resolved for a jump
   CyclePathRecorder path{};          // warm starts for a cycle resolved again
+  // Periods replayed within a cycle (solve_window): the forcing of the last solved
+  // period, and the slow state before the last period and after the solved one.
+  CycleRecord period_record{};
+  CycleRecord* period_recording = nullptr;  // set while that period is solved
+  SlowStateSnapshot period_before{};
+  SlowStateSnapshot period_resolved{};
   std::int64_t last_frame_index = 0;  // frame k is due at t = k * interval
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
   double wall_before = 0;             // s spent before a resume
@@ -48,6 +55,7 @@ struct Runner {
     summary.peak_depth = std::max(summary.peak_depth, st.tool_depth);
     summary.peak_normal_force = std::max(summary.peak_normal_force, st.tool_force.z());
     if (recording != nullptr) recording->add_step(w.forcing);
+    if (period_recording != nullptr) period_recording->add_step(w.forcing);
     observer.on_step(m, state, st);
   }
 
@@ -93,27 +101,76 @@ struct Runner {
     }
   }
 
-  // Solves the steps of a window of the time line, cut into whole steps of about
-  // solver.time_step (so that every cycle of a stroke is sampled alike). A cycle
+  // Solves the steps of a window of the time line (window_steps.hpp). A cycle
   // (`cycle`) starts each step from the same step of the stroke's last resolved
-  // cycle where there is one, and keeps its own path. Returns false when the
-  // observer asked to stop.
+  // cycle where there is one, and keeps its own path; with cycle jumps, the periods
+  // its hold repeats are solved up to solver.solved_periods and the last of those
+  // replayed over the next (replay_period). Returns false when the observer asked
+  // to stop.
   bool solve_window(const MotionWindow& win, bool last, bool cycle) {
-    const auto steps = std::max<std::int64_t>(1, std::llround(win.length / m.solver.time_step));
-    const double h = win.length / static_cast<double>(steps);
-    const double end = win.start + win.length;
+    const int solved_periods = m.solver.solved_periods;
+    const InnerCycles inner = cycle && solved_periods > 0 ? m.motion.inner_cycles(win) : InnerCycles{};
+    const std::vector<StepSegment> segments = window_steps(win, inner, m.solver.time_step);
+    const std::int64_t steps = step_count(segments);
     if (cycle) path.begin(win.stroke, win.length, steps, static_cast<std::size_t>(m.dof_count()));
-    for (std::int64_t k = 1; k <= steps; ++k) {
-      if (observer.stop_requested()) {
-        summary.stopped_early = true;
-        return false;
+    std::int64_t k = 0;             // steps done
+    std::int64_t period_first = 0;  // the first step of the period kept for replays
+    bool replaying = true;          // until the slow state has moved too far
+    double change = 0, period_change = 0;
+    for (const StepSegment& seg : segments) {
+      if (seg.period >= solved_periods && replaying) {
+        replaying = change + period_change <= m.solver.cycle_jump_tolerance;
+        if (replaying) {
+          replay_period(seg, period_first, k);
+          k += seg.steps;
+          period_change = slow_state_change(m, period_before, state);
+          change = slow_state_change(m, period_resolved, state);
+          continue;
+        }
       }
-      advance_to(k == steps ? end : win.start + static_cast<double>(k) * h, last && k == steps,
-                 cycle ? path.guess(k) : nullptr);
-      if (cycle) path.record(k, state.q);
+      const bool keep = seg.period == solved_periods - 1;  // the period replays will repeat
+      if (keep) {
+        period_record.clear(state);
+        take_snapshot(m, state, period_before);
+        period_recording = &period_record;
+        period_first = k + 1;
+      }
+      for (std::int64_t i = 1; i <= seg.steps; ++i) {
+        if (observer.stop_requested()) {
+          summary.stopped_early = true;
+          period_recording = nullptr;
+          return false;
+        }
+        ++k;
+        const double h = seg.length / static_cast<double>(seg.steps);
+        const double t_end = i == seg.steps ? seg.end : seg.start + static_cast<double>(i) * h;
+        advance_to(t_end, last && k == steps, cycle ? path.guess(k) : nullptr);
+        if (cycle) path.record(k, state.q);
+      }
+      if (keep) {
+        period_recording = nullptr;
+        period_record.finish(state);
+        period_change = slow_state_change(m, period_before, state);
+        take_snapshot(m, state, period_resolved);
+        change = 0;
+      }
     }
     if (cycle) path.finish();
     return true;
+  }
+
+  // A period of a cycle's hold replayed from the last solved one (period_record):
+  // the slow state advances under that period's forcing, which also joins the
+  // cycle's own record; the positions stay at the solved period's end, where this
+  // one ends too, the motion being periodic. `before` steps of the window are done.
+  void replay_period(const StepSegment& seg, std::int64_t period_first, std::int64_t before) {
+    take_snapshot(m, state, period_before);
+    period_record.replay(m, state, w);
+    state.time = seg.end;  // exact
+    if (recording != nullptr) recording->add_steps(period_record);
+    for (std::int64_t i = 1; i <= seg.steps; ++i) path.repeat(before + i, period_first + i - 1);
+    summary.jumped_periods += 1;
+    frame_if_due(false);
   }
 
   // Repeated strokes with cycle jumps (cycle_jump.hpp): the motion's time line cut
@@ -132,6 +189,8 @@ struct Runner {
     }
     if (!windows.empty()) windows.back().length = m.duration - windows.back().start;  // the last may be cut
 
+    period_before = make_slow_state_snapshot(m);
+    period_resolved = make_slow_state_snapshot(m);
     CycleRecord record;
     SlowStateSnapshot resolved = make_slow_state_snapshot(m);
     SlowStateSnapshot before = make_slow_state_snapshot(m);

@@ -39,6 +39,7 @@ struct SimulationSummary {
   std::int64_t cg_iterations = 0;
   std::int64_t resolved_cycles = 0;  // cycle jumps: cycles solved in full
   std::int64_t jumped_cycles = 0;    // cycle jumps: cycles replayed (cycle_jump.hpp)
+  std::int64_t jumped_periods = 0;   // cycle jumps: periods replayed within solved cycles
   double peak_depth = 0;        // m
   double peak_normal_force = 0; // N, largest z force of the tissue on the tool
   double wall_seconds = 0;

@@ -180,14 +180,18 @@ struct SolverSettings {
   // friction_passes times in all, until the total normal force changes by less than
   // friction_lag_tolerance (relative). The defaults leave a lag error: on the toned
   // block's 30 strokes the stepped tone differs from the converged-lag tone by 6.8e-5
-  // (1.3 % of the largest relief, 0.0053; tests/engine/test_cycle_jump.cpp). Engine
-  // settings: no scenario key sets them.
+  // (1.3 % of the largest relief, 0.0053; tests/engine/test_cycle_jump.cpp).
   int friction_passes = 2;               // >= 1
   double friction_lag_tolerance = 1e-2;  // relative change of the total normal force
   // Cycle jumps over repeated strokes (engine/sim/cycle_jump.hpp).
   bool cycle_jump = false;
   double cycle_jump_tolerance = 0.01;  // largest change of the slow state's stiffness between solved cycles, relative
   int max_jumped_cycles = 100;         // cycles replayed between two solved cycles, at most
+  // With cycle jumps, a solved cycle whose hold repeats a period (friction circles)
+  // solves its first `solved_periods` periods (the first carries the press's
+  // transient) and replays the last of them over the next while the slow state stays
+  // within cycle_jump_tolerance (simulation.cpp). 0: every period solved.
+  int solved_periods = 2;
   // Dynamic methods other than Newton (explicit, ...): mass-proportional (Rayleigh)
   // damping c = alpha m, the tissue's viscous loss that quiets ringing of the mesh.
   double mass_damping = 0.0;           // alpha, 1/s

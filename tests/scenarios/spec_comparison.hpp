@@ -80,9 +80,12 @@ inline void require_same_spec(const SimulationSpec& a, const SimulationSpec& b) 
   CHECK(a.solver.preconditioner == b.solver.preconditioner);
   CHECK(a.solver.contact_stiffness_scale == b.solver.contact_stiffness_scale);
   CHECK(a.solver.friction_velocity == b.solver.friction_velocity);
+  CHECK(a.solver.friction_passes == b.solver.friction_passes);
+  CHECK(a.solver.friction_lag_tolerance == b.solver.friction_lag_tolerance);
   CHECK(a.solver.cycle_jump == b.solver.cycle_jump);
   CHECK(a.solver.cycle_jump_tolerance == b.solver.cycle_jump_tolerance);
   CHECK(a.solver.max_jumped_cycles == b.solver.max_jumped_cycles);
+  CHECK(a.solver.solved_periods == b.solver.solved_periods);
   CHECK(a.solver.mass_damping == b.solver.mass_damping);
   CHECK(a.solver.explicit_safety == b.solver.explicit_safety);
   CHECK(a.solver.bullet_time_step == b.solver.bullet_time_step);

@@ -50,8 +50,11 @@ SimulationSpec non_default_box_spec() {
   spec.solver.preconditioner = Preconditioner::cholesky;  // not the default
   spec.solver.contact_stiffness_scale = 250.5;
   spec.solver.friction_velocity = 2e-4;
+  spec.solver.friction_passes = 7;
+  spec.solver.friction_lag_tolerance = 1e-6;
   spec.solver.cycle_jump_tolerance = 0.0025;
   spec.solver.max_jumped_cycles = 17;
+  spec.solver.solved_periods = 3;
   spec.output.interval = 0.03;
   spec.run.threads = 6;
   spec.run.seed = 9'007'199'254'740'993;  // 2^53 + 1: would be lost if read as a double
