@@ -14,10 +14,18 @@ namespace backsim {
 
 namespace {
 
-double total_normal_force(const Scratch& w) {
-  double sum = 0;
-  for (double f : w.friction_normal_force) sum += f;
-  return sum;
+// How far a re-lag moved the normal forces: the summed change over the points
+// against the larger total. The change of the total alone misses a contact patch
+// that shifts under a circling thumb (points lose force at its trailing edge as
+// points at its leading edge gain it).
+double lag_change(const Scratch& w) {
+  double change = 0, before = 0, after = 0;
+  for (std::size_t k = 0; k < w.friction_normal_force.size(); ++k) {
+    change += std::abs(w.friction_normal_force[k] - w.friction_normal_before[k]);
+    before += w.friction_normal_before[k];
+    after += w.friction_normal_force[k];
+  }
+  return change / std::max({before, after, 1e-300});
 }
 
 }  // namespace
@@ -91,10 +99,9 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt, const
     // the reaction of the solved problem, with the friction lag it was solved with
     total.reaction = tool_reaction(p, state.q, w);
     if (p.targets.tool_spec->friction == 0 || pass + 1 >= m.solver.friction_passes) break;
-    const double before = total_normal_force(w);
+    std::copy(w.friction_normal_force.begin(), w.friction_normal_force.end(), w.friction_normal_before.begin());
     lag_friction(p, state.q, tool_position(p.targets, state.q[tool]), w);
-    const double after = total_normal_force(w);
-    if (std::abs(after - before) <= m.solver.friction_lag_tolerance * std::max(after, before)) break;
+    if (lag_change(w) <= m.solver.friction_lag_tolerance) break;
   }
   return finish_step(p, state, w, total, /*velocity_from_positions=*/true, wall_start);
 }

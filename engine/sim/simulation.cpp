@@ -102,14 +102,15 @@ struct Runner {
   }
 
   // Solves the steps of a window of the time line (window_steps.hpp). A cycle
-  // (`cycle`) starts each step from the same step of the stroke's last resolved
-  // cycle where there is one, and keeps its own path; with cycle jumps, the periods
-  // its hold repeats are solved up to solver.solved_periods and the last of those
-  // replayed over the next (replay_period). Returns false when the observer asked
-  // to stop.
+  // (`cycle`) is cut at the periods its hold repeats, whether or not they are
+  // replayed (so that solved_periods = 0 solves the same steps); it starts each step
+  // from the same step of the stroke's last resolved cycle where there is one, and
+  // keeps its own path; its periods are solved up to solver.solved_periods and the
+  // last of those replayed over the next (replay_period). Returns false when the
+  // observer asked to stop.
   bool solve_window(const MotionWindow& win, bool last, bool cycle) {
-    const int solved_periods = m.solver.solved_periods;
-    const InnerCycles inner = cycle && solved_periods > 0 ? m.motion.inner_cycles(win) : InnerCycles{};
+    const int solved_periods = m.solver.solved_periods;  // 0: none replayed
+    const InnerCycles inner = cycle ? m.motion.inner_cycles(win) : InnerCycles{};
     const std::vector<StepSegment> segments = window_steps(win, inner, m.solver.time_step);
     const std::int64_t steps = step_count(segments);
     if (cycle) path.begin(win.stroke, win.length, steps, static_cast<std::size_t>(m.dof_count()));
@@ -118,7 +119,7 @@ struct Runner {
     bool replaying = true;          // until the slow state has moved too far
     double change = 0, period_change = 0;
     for (const StepSegment& seg : segments) {
-      if (seg.period >= solved_periods && replaying) {
+      if (solved_periods > 0 && seg.period >= solved_periods && replaying) {
         replaying = change + period_change <= m.solver.cycle_jump_tolerance;
         if (replaying) {
           replay_period(seg, period_first, k);
@@ -128,7 +129,7 @@ struct Runner {
           continue;
         }
       }
-      const bool keep = seg.period == solved_periods - 1;  // the period replays will repeat
+      const bool keep = solved_periods > 0 && seg.period == solved_periods - 1;  // the period replays repeat
       if (keep) {
         period_record.clear(state);
         take_snapshot(m, state, period_before);

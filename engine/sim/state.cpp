@@ -57,6 +57,7 @@ Scratch make_scratch(const Model& model) {
   s.contact_phi.assign(points, 0.0);
   s.contact_normal.assign(points, Vec3::Zero());
   s.friction_normal_force.assign(points, 0.0);
+  s.friction_normal_before.assign(points, 0.0);
   s.friction_t1.assign(points, Vec3::Zero());
   s.friction_t2.assign(points, Vec3::Zero());
   s.contact_point_start.assign(points, Vec3::Zero());

@@ -110,6 +110,7 @@ struct Scratch {
   std::vector<double> contact_phi;     // signed distance at the point, m
   std::vector<Vec3> contact_normal;    // tool normal at the point
   std::vector<double> friction_normal_force;  // lagged normal force, N
+  std::vector<double> friction_normal_before; // the lag a re-lag replaced (its change ends the passes), N
   std::vector<Vec3> friction_t1, friction_t2; // lagged tangent basis
   std::vector<Vec3> contact_point_start;      // point position at the step start, m
   // tissue constants of the step (tissue_update.hpp)

@@ -35,11 +35,11 @@ MotionSpec circling_stroke() {
 }
 
 // The toned muscle block of test_cycle_jump.cpp (tone, viscous memory, blood) under
-// 8 friction cycles, then 2.55 s of rest. Friction is lagged to convergence: with
-// the default lag (two passes) the stepped run and the run from the cycle path differ
-// by 2.8 % of the tone relief even when no cycle jumps (each has its own lag error),
-// which would hide what the replays do. The jump tolerance of the Swedish session
-// (0.03) lets whole cycles be replayed too.
+// 8 friction cycles, then 2.55 s of rest. Friction is lagged to convergence, so that
+// the comparison sees the replays alone (with the lag's old default, two passes at
+// most, the stepped run missed the converged lag's tone by 2.9 % of the relief; the
+// default now leaves 0.17 %, simulation_spec.hpp). The jump tolerance of the Swedish
+// session (0.03) lets whole cycles be replayed too.
 ModelInputs circled_block(bool jump, int solved_periods) {
   SimulationSpec spec = test::muscle_block_spec();
   spec.material.prony[0] = PronyTerm{0.3, 5.0};
