@@ -47,6 +47,16 @@ const char* label(Acceleration a) {
   return "";
 }
 
+// The same, without commas, for the CSV.
+const char* csv_label(Acceleration a) {
+  switch (a) {
+    case Acceleration::on: return "on";
+    case Acceleration::every_cycle: return "every_cycle";
+    case Acceleration::stepped: return "stepped";
+  }
+  return "";
+}
+
 SessionRun run(const std::string& file, Acceleration a, int threads) {
   set_threads(threads);
   Scenario s = load_scenario_file(file);
@@ -119,7 +129,7 @@ std::string run_sessions(const std::vector<std::string>& scenarios, SessionRefer
                       threads, r.simulated, label(kind), r.summary.steps, r.summary.resolved_cycles,
                       r.summary.jumped_cycles, r.summary.jumped_periods, r.summary.wall_seconds, per_minute,
                       reference ? fmt::format("{:.2e}", difference) : "-"));
-      csv << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", name, r.tets, threads, r.simulated, label(kind),
+      csv << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", name, r.tets, threads, r.simulated, csv_label(kind),
                          r.summary.steps, r.summary.resolved_cycles, r.summary.jumped_cycles, r.summary.jumped_periods,
                          r.summary.wall_seconds, per_minute, reference ? difference : 0.0);
     }
