@@ -38,21 +38,12 @@ struct SessionRun {
 
 enum class Acceleration { on, every_cycle, stepped };
 
-const char* label(Acceleration a) {
+// How a run is named in the table, and in the CSV (without commas).
+const char* label(Acceleration a, bool csv = false) {
   switch (a) {
     case Acceleration::on: return "on";
-    case Acceleration::every_cycle: return "off, every cycle solved";
-    case Acceleration::stepped: return "off, uniform steps";
-  }
-  return "";
-}
-
-// The same, without commas, for the CSV.
-const char* csv_label(Acceleration a) {
-  switch (a) {
-    case Acceleration::on: return "on";
-    case Acceleration::every_cycle: return "every_cycle";
-    case Acceleration::stepped: return "stepped";
+    case Acceleration::every_cycle: return csv ? "every_cycle" : "off, every cycle solved";
+    case Acceleration::stepped: return csv ? "stepped" : "off, uniform steps";
   }
   return "";
 }
@@ -129,7 +120,7 @@ std::string run_sessions(const std::vector<std::string>& scenarios, SessionRefer
                       threads, r.simulated, label(kind), r.summary.steps, r.summary.resolved_cycles,
                       r.summary.jumped_cycles, r.summary.jumped_periods, r.summary.wall_seconds, per_minute,
                       reference ? fmt::format("{:.2e}", difference) : "-"));
-      csv << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", name, r.tets, threads, r.simulated, csv_label(kind),
+      csv << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", name, r.tets, threads, r.simulated, label(kind, /*csv=*/true),
                          r.summary.steps, r.summary.resolved_cycles, r.summary.jumped_cycles, r.summary.jumped_periods,
                          r.summary.wall_seconds, per_minute, reference ? difference : 0.0);
     }

@@ -7,6 +7,7 @@
 #include "engine/sim/simulation_spec.hpp"
 #include "engine/sim/state.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -58,6 +59,29 @@ struct RecordingObserver : SimulationObserver {
   void on_frame(const Model&, const State& s) override { frames.push_back(s.q); }
   void on_step(const Model&, const State&, const StepStats& st) override { steps.push_back(st); }
 };
+
+// A run's end state and summary.
+struct Outcome {
+  State state;
+  SimulationSummary summary;
+};
+
+// Runs the model of `in` to its end, recording it.
+inline Outcome run_to_end(const ModelInputs& in) {
+  const Model model = build_model(in);
+  Outcome o{initial_state(model), {}};
+  Scratch w = make_scratch(model);
+  RecordingObserver obs;
+  o.summary = run_simulation(model, o.state, w, obs);
+  return o;
+}
+
+// Largest |a_i - b_i| over equally long arrays.
+inline double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+  return d;
+}
 
 // Runs the block of `spec` to its end on `threads` OpenMP threads, recording it.
 inline RecordingObserver run_with_threads(const SimulationSpec& spec, int threads) {

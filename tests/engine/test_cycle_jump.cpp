@@ -67,25 +67,9 @@ ModelInputs stroked_block(bool jump, double tolerance = 0.01) {
   return in;
 }
 
-struct Outcome {
-  State state;
-  SimulationSummary summary;
-};
-
-Outcome run(const ModelInputs& in) {
-  const Model model = build_model(in);
-  Outcome o{initial_state(model), {}};
-  Scratch w = make_scratch(model);
-  test::RecordingObserver obs;
-  o.summary = run_simulation(model, o.state, w, obs);
-  return o;
-}
-
-double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  double d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
-  return d;
-}
+using test::max_abs_diff;
+using test::Outcome;
+using test::run_to_end;
 
 }  // namespace
 
@@ -150,8 +134,8 @@ TEST_CASE("a motion of two strokes: each waits, then cycles, one after the other
 }
 
 TEST_CASE("cycle jumps follow the fully solved run of repeated strokes", "[physiology][cycle_jump]") {
-  const Outcome full = run(stroked_block(false));
-  const Outcome jumped = run(stroked_block(true));
+  const Outcome full = run_to_end(stroked_block(false));
+  const Outcome jumped = run_to_end(stroked_block(true));
   INFO("solved " << full.summary.steps << " steps fully, " << jumped.summary.steps << " with jumps ("
                  << jumped.summary.resolved_cycles << " cycles solved, " << jumped.summary.jumped_cycles
                  << " replayed)");
@@ -189,8 +173,8 @@ TEST_CASE("cycle jumps with a zero tolerance solve every cycle from the last one
     in.solver.friction_lag_tolerance = 1e-9;
     return in;
   };
-  const Outcome reference = run(converged_lag(stroked_block(false)));
-  const Outcome from_path = run(converged_lag(stroked_block(true, 0.0)));
+  const Outcome reference = run_to_end(converged_lag(stroked_block(false)));
+  const Outcome from_path = run_to_end(converged_lag(stroked_block(true, 0.0)));
   CHECK(from_path.summary.jumped_cycles == 0);
   CHECK(from_path.summary.steps == reference.summary.steps);
   // measured 8.5e-9 and 1.3e-8 m
@@ -202,8 +186,8 @@ TEST_CASE("cycle jumps with a zero tolerance solve every cycle from the last one
   // iterations (its lag, taken at the path, is nearly the solution's). Before the
   // summed change was the measure (two passes at most, the total's change) the
   // stepped run missed by 6.8e-5, 1.3 % of the largest relief (0.0053).
-  const Outcome stepped = run(stroked_block(false));
-  const Outcome solved = run(stroked_block(true, 0.0));
+  const Outcome stepped = run_to_end(stroked_block(false));
+  const Outcome solved = run_to_end(stroked_block(true, 0.0));
   const double stepped_error = max_abs_diff(stepped.state.tissue.activation, reference.state.tissue.activation);
   const double path_error = max_abs_diff(solved.state.tissue.activation, reference.state.tissue.activation);
   INFO("tone against the converged lag: stepped " << stepped_error << ", from the path " << path_error
@@ -219,7 +203,7 @@ TEST_CASE("cycle jumps are bit-identical on 1 and 2 threads", "[physiology][cycl
   std::vector<Outcome> outcomes;
   for (int threads : {1, 2}) {
     set_threads(threads);
-    outcomes.push_back(run(stroked_block(true)));
+    outcomes.push_back(run_to_end(stroked_block(true)));
   }
   set_threads(1);
   CHECK(outcomes[0].summary.jumped_cycles == outcomes[1].summary.jumped_cycles);

@@ -63,25 +63,9 @@ ModelInputs circled_block(bool jump, int solved_periods) {
   return in;
 }
 
-struct Outcome {
-  State state;
-  SimulationSummary summary;
-};
-
-Outcome run(const ModelInputs& in) {
-  const Model model = build_model(in);
-  Outcome o{initial_state(model), {}};
-  Scratch w = make_scratch(model);
-  test::RecordingObserver obs;
-  o.summary = run_simulation(model, o.state, w, obs);
-  return o;
-}
-
-double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  double d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
-  return d;
-}
+using test::max_abs_diff;
+using test::Outcome;
+using test::run_to_end;
 
 double max_of(const std::vector<double>& a) { return *std::max_element(a.begin(), a.end()); }
 
@@ -136,9 +120,9 @@ TEST_CASE("a hold that circles is cut into steps at whole circles", "[contact][m
 }
 
 TEST_CASE("circles replayed within solved cycles follow the fully solved run", "[physiology][cycle_jump]") {
-  const Outcome full = run(circled_block(false, 0));
-  const Outcome cycles = run(circled_block(true, 0));    // cycle jumps, every circle of a solved cycle solved
-  const Outcome circles = run(circled_block(true, 2));   // and circles 3 and 4 replayed from circle 2
+  const Outcome full = run_to_end(circled_block(false, 0));
+  const Outcome cycles = run_to_end(circled_block(true, 0));    // cycle jumps, every circle of a solved cycle solved
+  const Outcome circles = run_to_end(circled_block(true, 2));   // and circles 3 and 4 replayed from circle 2
   INFO("steps solved: all " << full.summary.steps << ", cycle jumps " << cycles.summary.steps
                             << ", with circles replayed " << circles.summary.steps << " ("
                             << circles.summary.resolved_cycles << " cycles solved, " << circles.summary.jumped_cycles
@@ -177,7 +161,7 @@ TEST_CASE("circles replayed within cycles are bit-identical on 1 and 2 threads",
   std::vector<Outcome> outcomes;
   for (int threads : {1, 2}) {
     set_threads(threads);
-    outcomes.push_back(run(circled_block(true, 2)));
+    outcomes.push_back(run_to_end(circled_block(true, 2)));
   }
   set_threads(1);
   REQUIRE(outcomes[0].summary.jumped_periods > 0);
