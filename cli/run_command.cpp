@@ -51,7 +51,8 @@ class RunObserver final : public SimulationObserver {
     const std::vector<std::span<const double>> fields = tissue_.frame(state);
     writer_.append_frame(state.time, displacement_, fields);
   }
-  void on_step(const Model&, const State&, const StepStats& step) override {
+  void on_step(const Model&, const State& state, const StepStats& step) override {
+    tissue_.at_step(state);
     writer_.append_step(step);
     progress_.update(step);
   }

@@ -18,6 +18,9 @@ class TissueOutputs {
   explicit TissueOutputs(const Model& model);
   // The per-frame datasets to create.
   std::vector<FrameFieldSpec> frame_fields() const;
+  // Takes the "before" of the relief and the summary: the state at the end of the
+  // first step that reaches motion.start_time (call after every step).
+  void at_step(const State& state);
   // Measures the state; the spans returned stay valid until the next call.
   std::vector<std::span<const double>> frame(const State& state);
   // Before/after per region and the run's totals, into /metrics/summary and /metrics/run.
@@ -31,6 +34,7 @@ class TissueOutputs {
 
  private:
   void write_zone_loads(RunWriter& writer, const RunTotals& totals) const;
+  bool reached_start(const State& state) const;  // the "before" is due
 
   const Model& model_;
   RegionMetrics now_, first_;

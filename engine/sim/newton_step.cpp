@@ -87,8 +87,10 @@ StepStats newton_step(const Model& m, State& state, Scratch& w, double dt, const
   // minimise, re-lagging friction from the solution until the normal forces settle
   SolveReport total;
   total.solved_at_end = true;  // minimise leaves the gradient of its last point
+  bool exact = false;  // a re-lag's solve starts where the last one converged
   for (int pass = 0;; ++pass) {
-    const NewtonReport r = minimise(p, state.q, w);
+    const NewtonReport r = minimise(p, state.q, w, exact);
+    exact = r.ended_exact;
     total.iterations += r.iterations;
     total.cg_iterations += r.cg_iterations;
     total.residual = r.residual;

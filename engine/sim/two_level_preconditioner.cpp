@@ -62,7 +62,9 @@ void build_two_level(const Model& m, TwoLevelPreconditioner& p) {
     p.group_factor_offsets[g + 1] = p.group_factor_offsets[g] + k * k;
   }
   p.group_factors.assign(p.group_factor_offsets[groups.count], 0.0);
+  p.group_inverses.assign(p.group_factor_offsets[groups.count], 0.0);
   p.gathered.assign(3 * static_cast<std::size_t>(p.group_offsets[groups.count]), 0.0);
+  p.gathered_product.assign(p.gathered.size(), 0.0);
 
   // aggregates: the groups' graph aggregated kCoarseningPasses times
   Aggregation nodes_to_aggregates = groups;
@@ -128,6 +130,12 @@ void factorize_two_level(const Model& m, const BlockSparseMatrix& hessian, std::
         }
       }
     }
+    // G^-1 = L^-T L^-1, in place in the inverse's storage (fixed-size work: no
+    // allocation, and the same operations whatever the thread)
+    DenseMap inverse(&p.group_inverses[p.group_factor_offsets[g]], k, k);
+    inverse.setIdentity();
+    A.triangularView<Eigen::Lower>().solveInPlace(inverse);
+    A.triangularView<Eigen::Lower>().transpose().solveInPlace(inverse);
   }
   p.tool_inverse = dof_free[m.tool_dof()] > 0 ? 1.0 / tool_diagonal : 1.0;
 
@@ -166,13 +174,13 @@ void apply_two_level(const Model& m, std::span<const double> dof_free, TwoLevelP
     const Index first = p.group_offsets[g], last = p.group_offsets[g + 1];
     const Index k = 3 * (last - first);
     Eigen::Map<Eigen::VectorXd> x(&p.gathered[3 * first], k);
+    Eigen::Map<Eigen::VectorXd> y(&p.gathered_product[3 * first], k);
     for (Index u = first; u < last; ++u)
       for (int d = 0; d < 3; ++d) x(3 * (u - first) + d) = r[3 * p.group_members[u] + d];
-    const Eigen::Map<const Eigen::MatrixXd> L(&p.group_factors[p.group_factor_offsets[g]], k, k);
-    L.triangularView<Eigen::Lower>().solveInPlace(x);
-    L.triangularView<Eigen::Lower>().transpose().solveInPlace(x);
+    const Eigen::Map<const Eigen::MatrixXd> inverse(&p.group_inverses[p.group_factor_offsets[g]], k, k);
+    y.noalias() = inverse * x;
     for (Index u = first; u < last; ++u)
-      for (int d = 0; d < 3; ++d) z[3 * p.group_members[u] + d] = x(3 * (u - first) + d);
+      for (int d = 0; d < 3; ++d) z[3 * p.group_members[u] + d] = y(3 * (u - first) + d);
   }
 
   // coarse correction: z += R^T A_c^-1 R r on the free dofs

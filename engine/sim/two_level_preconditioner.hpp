@@ -21,7 +21,10 @@
 // Setup once per model (allocates): groups, aggregates, patterns, the coarse factor's
 // symbolic analysis, dense storage. Per Newton iteration (allocates nothing): each
 // group's block gathered and Cholesky-factored in place (where it is not positive
-// definite, as the exact Hessian may be, its diagonal stands in); the coarse matrix
+// definite, as the exact Hessian may be, its diagonal stands in) and inverted (the
+// ~40 applications per factorisation are then one small dense product each: two
+// triangular solves of Eigen's dynamic-size kernels took 13 % of a session on the
+// standard back, the products ~4 %, docs/engine.md); the coarse matrix
 // summed row by row and factored at the first Newton iteration of each step (it is
 // kept for the step's later iterations: CG corrects for the drift, and a step still
 // depends only on its start state). Parallel over groups and coarse rows, each written
@@ -43,7 +46,9 @@ struct TwoLevelPreconditioner {
   std::vector<Index> group_members;        // nodes of each group, ascending
   std::vector<Index> group_factor_offsets; // [groups + 1] into group_factors
   std::vector<double> group_factors;       // per group: lower Cholesky factor (3k x 3k, column-major)
-  std::vector<double> gathered;            // [3 free nodes] r of each group, then G^-1 r
+  std::vector<double> group_inverses;      // per group: G^-1 from that factor (3k x 3k, column-major)
+  std::vector<double> gathered;            // [3 free nodes] r of each group
+  std::vector<double> gathered_product;    // [3 free nodes] G^-1 r of each group
   // the coarse level: aggregates of groups
   std::vector<Index> aggregate_of;         // [nodes] kInvalidIndex: held node
   std::vector<Index> aggregate_offsets;    // [aggregates + 1] into aggregate_members

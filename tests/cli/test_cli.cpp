@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <regex>
 #include <thread>
@@ -266,4 +267,41 @@ TEST_CASE("resume: SIGINT leaves a checkpoint - a finished run or another scenar
   const ProcessResult again = run_backsim({"run", scenario, "-o", "i.h5", "-q", "--resume"}, dir.path());
   CHECK(again.exit_code == exit_code::ok);
   CHECK(again.err.find("is a finished run; nothing to resume") != std::string::npos);
+}
+
+TEST_CASE("the summary's before is the state at the motion's start, wherever the frames fall", "[cli][metrics]") {
+  // Frames every 0.5 s put the first one after the start (0.3 s) under the pressing
+  // palm, frames every 0.1 s at the start itself: the "before" must not depend on it
+  // (it did: it was the first frame at or after the start, docs/output.md).
+  ScratchDirectory dir("cli-before");
+  const auto scenario = [&](const char* name, const char* interval) {
+    std::ofstream(dir / name) << "[geometry]\ntype = \"back\"\nresolution = \"coarse\"\n"
+                                 "[motion]\ntechnique = \"effleurage\"\ncontrol = \"kinematic\"\npress_depth = \"6 mm\"\n"
+                                 "path = [[\"L1\", \"-5.5 cm\"], [\"L3\", \"-5.5 cm\"]]\npress_time = \"0.3 s\"\n"
+                                 "start_time = \"0.3 s\"\n"
+                                 "[solver]\ntime_step = \"0.1 s\"\nduration = \"0.8 s\"\n"
+                                 "[output]\ninterval = \""
+                              << interval << "\"\n";
+    return (dir / name).string();
+  };
+  REQUIRE(run_backsim({"run", scenario("sparse.toml", "0.5 s"), "-o", "sparse.h5", "-q"}, dir.path()).exit_code == 0);
+  REQUIRE(run_backsim({"run", scenario("dense.toml", "0.1 s"), "-o", "dense.h5", "-q"}, dir.path()).exit_code == 0);
+  FileHandle sparse = open_read_only(dir / "sparse.h5");
+  FileHandle dense = open_read_only(dir / "dense.h5");
+  const auto time = read_float64(dense.get(), "/frames/time");
+  REQUIRE(time.values.size() > 4);
+  CHECK(time.values[3] == Approx(0.3));  // the dense run has a frame at the start
+  for (const char* path : {"/metrics/summary/active_tension_before", "/metrics/summary/shear_modulus_before",
+                           "/metrics/summary/active_tension_after", "/metrics/summary/tension_relief_percent"}) {
+    INFO(path);
+    const auto a = read_float64(sparse.get(), path);
+    const auto b = read_float64(dense.get(), path);
+    REQUIRE(a.dims == b.dims);
+    REQUIRE(!a.values.empty());
+    CHECK(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0);
+  }
+  // and the relief series is 0 at the start's frame: measured against that very state
+  const auto relief = read_float64(dense.get(), "/metrics/regions/tension_relief_percent");
+  const std::size_t regions = relief.values.size() / time.values.size();
+  for (std::size_t r = 0; r < regions; ++r) CHECK(relief.values[3 * regions + r] == 0.0);
 }
