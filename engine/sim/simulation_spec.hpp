@@ -182,7 +182,8 @@ struct SolverSettings {
   // total). Two passes at most, or the change of the total as the measure, left the
   // stepped tone of a circling friction stroke 2.9 % of its relief from the
   // converged lag (a shifting patch keeps its total); these defaults leave 0.17 %
-  // for a third more Newton iterations (tests/engine/test_cycle_jump.cpp).
+  // for a third more Newton iterations (the toned block, circling; docs/engine.md.
+  // tests/engine/test_cycle_jump.cpp bounds the straight strokes' lag error).
   int friction_passes = 10;              // >= 1; a cap, the tolerance ends the passes
   double friction_lag_tolerance = 1e-2;  // summed change of the normal forces, relative
   // Cycle jumps over repeated strokes (engine/sim/cycle_jump.hpp).

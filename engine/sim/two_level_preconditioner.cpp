@@ -130,8 +130,10 @@ void factorize_two_level(const Model& m, const BlockSparseMatrix& hessian, std::
         }
       }
     }
-    // G^-1 = L^-T L^-1, in place in the inverse's storage (fixed-size work: no
-    // allocation, and the same operations whatever the thread)
+    // G^-1 = L^-T L^-1 in the inverse's storage: the same operations whatever the
+    // thread. Eigen keeps its blocking workspace on the stack below 128 KB: the
+    // standard back's largest group has 13 nodes (39 x 39, 12 KB), and
+    // tests/allocation counts no allocation with this preconditioner
     DenseMap inverse(&p.group_inverses[p.group_factor_offsets[g]], k, k);
     inverse.setIdentity();
     A.triangularView<Eigen::Lower>().solveInPlace(inverse);

@@ -23,8 +23,9 @@
 // group's block gathered and Cholesky-factored in place (where it is not positive
 // definite, as the exact Hessian may be, its diagonal stands in) and inverted (the
 // ~40 applications per factorisation are then one small dense product each: two
-// triangular solves of Eigen's dynamic-size kernels took 13 % of a session on the
-// standard back, the products ~4 %, docs/engine.md); the coarse matrix
+// triangular solves of Eigen's dynamic-size kernels took 13 % of a session's profile
+// on the standard back, and the first 5 s of it went from 25.8 to 22.5 s,
+// docs/engine.md); the coarse matrix
 // summed row by row and factored at the first Newton iteration of each step (it is
 // kept for the step's later iterations: CG corrects for the drift, and a step still
 // depends only on its start state). Parallel over groups and coarse rows, each written

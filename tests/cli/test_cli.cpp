@@ -20,6 +20,16 @@ using namespace backsim::test;
 namespace {
 const std::filesystem::path kData = BACKSIM_TEST_DATA_DIR;
 
+// The float64 dataset `path` holds the same bits in both files (and is not empty).
+void check_bit_identical(const FileHandle& one, const FileHandle& two, const char* path) {
+  INFO(path);
+  const auto a = read_float64(one.get(), path);
+  const auto b = read_float64(two.get(), path);
+  REQUIRE(a.dims == b.dims);
+  REQUIRE(!a.values.empty());
+  CHECK(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0);
+}
+
 }  // namespace
 
 TEST_CASE("backsim run with no file runs the demo and summarises it", "[cli]") {
@@ -69,14 +79,8 @@ TEST_CASE("the same scenario on 1 and 2 threads writes bit-identical arrays", "[
   FileHandle one = open_read_only(dir / "one.h5");
   FileHandle two = open_read_only(dir / "two.h5");
   for (const char* path : {"/frames/time", "/frames/displacement", "/tool/position", "/tool/force", "/tool/depth",
-                           "/solver/residual", "/solver/energy", "/solver/min_volume_ratio"}) {
-    INFO(path);
-    const auto a = read_float64(one.get(), path);
-    const auto b = read_float64(two.get(), path);
-    REQUIRE(a.dims == b.dims);
-    REQUIRE(!a.values.empty());
-    CHECK(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0);
-  }
+                           "/solver/residual", "/solver/energy", "/solver/min_volume_ratio"})
+    check_bit_identical(one, two, path);
   const auto newton_a = read_int32(one.get(), "/solver/cg_iterations");
   const auto newton_b = read_int32(two.get(), "/solver/cg_iterations");
   CHECK(newton_a.values == newton_b.values);
@@ -292,14 +296,8 @@ TEST_CASE("the summary's before is the state at the motion's start, wherever the
   REQUIRE(time.values.size() > 4);
   CHECK(time.values[3] == Approx(0.3));  // the dense run has a frame at the start
   for (const char* path : {"/metrics/summary/active_tension_before", "/metrics/summary/shear_modulus_before",
-                           "/metrics/summary/active_tension_after", "/metrics/summary/tension_relief_percent"}) {
-    INFO(path);
-    const auto a = read_float64(sparse.get(), path);
-    const auto b = read_float64(dense.get(), path);
-    REQUIRE(a.dims == b.dims);
-    REQUIRE(!a.values.empty());
-    CHECK(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0);
-  }
+                           "/metrics/summary/active_tension_after", "/metrics/summary/tension_relief_percent"})
+    check_bit_identical(sparse, dense, path);
   // and the relief series is 0 at the start's frame: measured against that very state
   const auto relief = read_float64(dense.get(), "/metrics/regions/tension_relief_percent");
   const std::size_t regions = relief.values.size() / time.values.size();
