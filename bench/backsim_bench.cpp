@@ -112,6 +112,9 @@ int main(int argc, char** argv) {
   app.add_option("--sessions", sessions,
                  "Scenario files to time as whole sessions with cycle jumps (instead of the solver table)")
       ->check(CLI::ExistingFile);
+  bool no_reference = false;
+  app.add_flag("--no-reference", no_reference,
+               "Timings only: skip the converged reference each problem starts with (no error columns)");
   app.add_flag("--session-reference", references.every_cycle,
                "Also run each session with every cycle solved on the same steps, and report the largest metric "
                "difference");
@@ -156,7 +159,7 @@ int main(int argc, char** argv) {
     for (const std::string& f : scenario_files) problems.push_back(scenario_problem(f));
 
     // the bandwidth floor, measured first in this run for each thread count
-    BenchSettings settings{configs, threads, {}};
+    BenchSettings settings{configs, threads, {}, !no_reference};
     std::string header;
     const auto emit = [&header](const std::string& text) {
       fmt::print("{}", text);

@@ -268,7 +268,9 @@ std::vector<BenchRow> run_problem(const BenchProblem& problem, const BenchSettin
   const std::vector<SolverConfig> known = known_configs();
   const int most_threads = *std::max_element(settings.threads.begin(), settings.threads.end());
   const SolverConfig reference = reference_config();
-  const ChildResult ref = run_in_child([&] { return encode(measure(problem, reference, most_threads)); });
+  const ChildResult ref = settings.reference
+                              ? run_in_child([&] { return encode(measure(problem, reference, most_threads)); })
+                              : ChildResult{false, "skipped (--no-reference)"};
   std::vector<BenchRow> rows;
   std::optional<Measured> ref_run;
   {

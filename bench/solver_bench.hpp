@@ -53,6 +53,7 @@ struct BenchSettings {
   std::vector<std::string> configs;
   std::vector<int> threads;
   std::vector<double> bandwidth;  // [threads index] bytes/s measured with that many threads
+  bool reference = true;          // false: timings only, no converged reference and no errors
 };
 
 // Runs the reference, then every configuration at every thread count, each in its

@@ -8,6 +8,10 @@
 // per node the positions read and written and the inverse masses read (3 x 24 B,
 // about 15 B per tet on a block of 5 tets per node) if they stay in cache between
 // the tets that share them: 147 B per tet.
+//
+// Each block is timed twice: with one inverse mass per node, read from the position
+// records (the block has no rollers), and forced to the per-coordinate masses a
+// model with rollers uses (XpbdScratch::node_mass_in_positions).
 #include "bench/memory_bandwidth.hpp"
 #include "engine/core/parallel.hpp"
 #include "engine/sim/model.hpp"
@@ -31,7 +35,7 @@ struct SweepTime {
   Index tets, nodes, colours;
 };
 
-SweepTime time_sweeps(std::array<Index, 3> cells) {
+SweepTime time_sweeps(std::array<Index, 3> cells, bool node_masses) {
   SimulationSpec spec;
   spec.geometry.size = Vec3(0.12, 0.09, 0.033);
   spec.geometry.cells = cells;
@@ -44,13 +48,14 @@ SweepTime time_sweeps(std::array<Index, 3> cells) {
   set_xpbd_region_constants(w.step_matrix, h, x);
   // a sub-step's prediction under gravity: every sweep does real work
   for (Index i = 0; i < 3 * m.node_count(); ++i) s.q[i] += w.dof_free[i] * h * h * (i % 3 == 2 ? -9.81 : 0.0);
-  double* q = s.q.data();
+  load_xpbd_positions(s.q, x);
+  x.node_mass_in_positions = x.node_mass_in_positions && node_masses;
   const int sweeps = 40;
   double best = 1e30;
   for (int r = 0; r < 4; ++r) {
     const auto t0 = Clock::now();
 #pragma omp parallel
-    for (int it = 0; it < sweeps; ++it) sweep_tets(x, q);
+    for (int it = 0; it < sweeps; ++it) sweep_tets(x);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count() / sweeps;
     if (r > 0) best = std::min(best, seconds);  // the first repetition warms up
   }
@@ -61,17 +66,20 @@ SweepTime time_sweeps(std::array<Index, 3> cells) {
 
 int main() {
   fmt::print("# bytes per tet per sweep (model): 147\n");
-  fmt::print("tets,nodes,colours,threads,sweep_ms,triad_GBps,floor_ms,ratio_to_floor,speedup\n");
+  fmt::print("tets,nodes,colours,masses,threads,sweep_ms,triad_GBps,floor_ms,ratio_to_floor,speedup\n");
   for (const std::array<Index, 3> cells : {std::array<Index, 3>{24, 18, 8}, std::array<Index, 3>{40, 30, 11}}) {
-    double one = 0;
-    for (int threads : {1, 2}) {
-      set_threads(threads);
-      const double bandwidth = backsim::bench::measure_triad_bandwidth(threads).bytes_per_second;
-      const SweepTime t = time_sweeps(cells);
-      if (threads == 1) one = t.seconds;
-      const double floor = 147.0 * t.tets / bandwidth;
-      fmt::print("{},{},{},{},{:.3f},{:.2f},{:.3f},{:.2f},{:.2f}\n", t.tets, t.nodes, t.colours, threads,
-                 1e3 * t.seconds, bandwidth / 1e9, 1e3 * floor, t.seconds / floor, one / t.seconds);
+    for (const bool node_masses : {true, false}) {
+      double one = 0;
+      for (int threads : {1, 2}) {
+        set_threads(threads);
+        const double bandwidth = backsim::bench::measure_triad_bandwidth(threads).bytes_per_second;
+        const SweepTime t = time_sweeps(cells, node_masses);
+        if (threads == 1) one = t.seconds;
+        const double floor = 147.0 * t.tets / bandwidth;
+        fmt::print("{},{},{},{},{},{:.3f},{:.2f},{:.3f},{:.2f},{:.2f}\n", t.tets, t.nodes, t.colours,
+                   node_masses ? "node" : "coordinate", threads, 1e3 * t.seconds, bandwidth / 1e9, 1e3 * floor,
+                   t.seconds / floor, one / t.seconds);
+      }
     }
   }
   set_threads(0);

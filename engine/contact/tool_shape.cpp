@@ -31,6 +31,15 @@ double ToolGeometry::bottom_offset() const {
   return 0;
 }
 
+double ToolGeometry::bounding_radius() const {
+  switch (shape) {
+    case ToolShape::sphere: return radius;
+    case ToolShape::capsule: return half_length + radius;
+    case ToolShape::box: return half_extents.norm();
+  }
+  return 0;
+}
+
 namespace {
 
 SignedDistance sphere_distance(double radius, const Vec3& local) {

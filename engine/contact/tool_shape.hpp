@@ -22,6 +22,9 @@ struct ToolGeometry {
   // Height of the reference point above the tool's lowest point (the tool rests on
   // a plane z = 0 with its reference point at z = bottom_offset()).
   double bottom_offset() const;
+  // Radius of a sphere about the reference point that holds the whole tool: a point
+  // farther than R + d from the reference point is farther than d from the tool.
+  double bounding_radius() const;
 };
 
 struct SignedDistance {

@@ -34,12 +34,13 @@ struct XpbdTool {
   double h = 0;                // s, sub-step
 };
 
+// Both work on x.node_position.
+//
 // Collects the contact points within `margin` of the tool (at their predicted
 // positions, index order) into x.contact_candidates, records every point's start,
 // and resets the multipliers. Called by every thread of an OpenMP parallel region
 // (an `omp for` over the points, then an `omp single`, each with its barrier).
-void begin_xpbd_contacts(const Model& m, std::span<const double> q, const XpbdTool& tool, double margin,
-                         XpbdScratch& x);
+void begin_xpbd_contacts(const Model& m, const XpbdTool& tool, double margin, XpbdScratch& x);
 
 // One Gauss-Seidel pass over the candidate points in index order (serial: few
 // points, shared nodes, and a fixed order keeps the result thread-independent).
@@ -47,6 +48,6 @@ void begin_xpbd_contacts(const Model& m, std::span<const double> q, const XpbdTo
 // left the test block's tool force after 20 iterations at 0.018 N against 0.099 N
 // in index order - a Gauss-Seidel order that carries a correction across the
 // contact patch within one pass converges much faster here.
-void project_xpbd_contacts(const Model& m, std::span<double> q, const XpbdTool& tool, XpbdScratch& x);
+void project_xpbd_contacts(const Model& m, const XpbdTool& tool, XpbdScratch& x);
 
 }  // namespace backsim

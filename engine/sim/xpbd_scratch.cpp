@@ -68,8 +68,16 @@ XpbdScratch make_xpbd_scratch(const Model& m) {
   x.kernel = best_xpbd_kernel();
   lay_out_tets(m, x);
   const Index nodes = m.node_count();
-  x.inverse_mass.resize(3 * static_cast<std::size_t>(nodes));
-  for (Index i = 0; i < 3 * nodes; ++i) x.inverse_mass[i] = m.dof_free[i] / m.node_mass[i / 3];
+  x.node_inverse_mass.assign(4 * static_cast<std::size_t>(nodes), 0.0);
+  for (Index i = 0; i < nodes; ++i)
+    for (Index c = 0; c < 3; ++c) x.node_inverse_mass[4 * i + c] = m.dof_free[3 * i + c] / m.node_mass[i];
+  x.node_position.assign(4 * static_cast<std::size_t>(nodes), 0.0);
+  x.node_mass_in_positions = true;
+  for (Index i = 0; i < nodes; ++i)
+    x.node_mass_in_positions = x.node_mass_in_positions && m.dof_free[3 * i] == m.dof_free[3 * i + 1] &&
+                               m.dof_free[3 * i] == m.dof_free[3 * i + 2];
+  if (x.node_mass_in_positions)
+    for (Index i = 0; i < nodes; ++i) x.node_position[4 * i + 3] = x.node_inverse_mass[4 * i];
   double mass = 0, volume = 0, mu = 0;
   for (Index i = 0; i < nodes; ++i) mass += m.node_mass[i];
   for (const TetElement& e : m.elements) volume += e.volume;
@@ -78,9 +86,7 @@ XpbdScratch make_xpbd_scratch(const Model& m) {
   x.lambda_deviatoric.assign(x.inverse_volume.size(), 0.0);
   x.lambda_volume.assign(x.inverse_volume.size(), 0.0);
   x.q_substep_start.assign(3 * static_cast<std::size_t>(nodes), 0.0);
-  x.region_deviatoric_compliance.assign(m.materials.size(), 0.0);
-  x.region_volume_compliance.assign(m.materials.size(), 0.0);
-  x.region_rest_volume.assign(m.materials.size(), 1.0);
+  x.region_constants.assign(4 * m.materials.size(), 0.0);
   const auto points = static_cast<std::size_t>(m.contact.point_count());
   x.contact_near.assign(points, 0);
   x.contact_candidates.assign(points, 0);
@@ -88,6 +94,18 @@ XpbdScratch make_xpbd_scratch(const Model& m) {
   x.friction_lambda.assign(points, Vec3::Zero());
   x.contact_start.assign(points, Vec3::Zero());
   return x;
+}
+
+void load_xpbd_positions(std::span<const double> q, XpbdScratch& x) {
+  const auto nodes = static_cast<Index>(x.node_position.size() / 4);
+  for (Index i = 0; i < nodes; ++i)
+    for (Index c = 0; c < 3; ++c) x.node_position[4 * i + c] = q[3 * i + c];
+}
+
+void store_xpbd_positions(const XpbdScratch& x, std::span<double> q) {
+  const auto nodes = static_cast<Index>(x.node_position.size() / 4);
+  for (Index i = 0; i < nodes; ++i)
+    for (Index c = 0; c < 3; ++c) q[3 * i + c] = x.node_position[4 * i + c];
 }
 
 }  // namespace backsim

@@ -11,12 +11,20 @@
 // vector. Per tet a sweep reads 16 B of node ids, 72 B of Dm^-1, 8 B of 1 / volume,
 // 4 B of region and reads and writes 16 B of multipliers (the bandwidth floor,
 // docs/solvers.md); positions and inverse masses are gathered per node.
+//
+// Node data are records of 4 doubles (x, y, z and a zero): a batch loads each of its
+// 4 tets' nodes with one 32-byte load and transposes the 4 records into x, y and z
+// vectors, and stores them back the same way, where 3-double records would take 12
+// scalar loads and 12 scalar stores per node slot of a batch (measured in
+// docs/solvers.md). The sub-step copies the state's positions into these records at
+// its start and back at its end.
 #pragma once
 
 #include "engine/core/types.hpp"
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace backsim {
@@ -29,6 +37,7 @@ struct Model;
 enum class XpbdKernel {
   generic,  // SSE2 pairs: any x86-64
   avx2,     // 4 doubles per instruction, where the CPU has AVX2
+  avx512,   // the same 4-double instructions with AVX-512VL's 32 vector registers
 };
 
 struct XpbdScratch {
@@ -40,7 +49,12 @@ struct XpbdScratch {
   std::vector<std::uint32_t> region;                    // [tet slot] material region
   std::vector<Index> colour_offsets;                    // [colours + 1] slot range of each colour (multiples of 4)
   std::vector<Index> colour_tets;                       // [colours] tets of each colour (the rest is padding)
-  std::vector<double> inverse_mass;                     // [3 N] dof_free / lumped mass, 1/kg (0: held)
+  std::vector<double> node_inverse_mass;                // [N][4] dof_free / lumped mass per coordinate, 0; 1/kg (0: held)
+  // Whether every node is held in all its coordinates or in none (no rollers): then a
+  // node has one inverse mass, kept as the 4th field of its position record, and a
+  // sweep reads it from there instead of gathering node_inverse_mass (4 records
+  // fewer per node slot of a batch, and 8 vectors fewer held in registers).
+  bool node_mass_in_positions = false;
   // s, the longest sub-step XPBD takes: the time a shear wave needs to cross a mean
   // element edge, l / sqrt(mu / rho) (fastest region, mean density). Beyond it the
   // sweeps' fixed point drifts from backward Euler (the shear is carried by the
@@ -48,13 +62,14 @@ struct XpbdScratch {
   // than solver.xpbd_substeps when dt / xpbd_substeps is longer.
   double longest_substep = 0;
   // per sub-step
+  std::vector<double> node_position;      // [N][4] the positions the sweeps and contacts move, m; then the
+                                          // node's inverse mass if node_mass_in_positions, else 0
   std::vector<double> lambda_deviatoric;  // [tet slot] multiplier of C_D = sqrt(I_C), reset each sub-step
   std::vector<double> lambda_volume;      // [tet slot] multiplier of C_H = J - alpha
   std::vector<double> q_substep_start;    // [3 N] positions at the sub-step's start, m
-  // per region, per sub-step: compliances over h^2 times the volume, and alpha
-  std::vector<double> region_deviatoric_compliance;  // [region] 1 / (mu h^2), 1/(Pa s^2)
-  std::vector<double> region_volume_compliance;      // [region] 1 / (lambda h^2)
-  std::vector<double> region_rest_volume;            // [region] alpha = 1 + mu / lambda
+  // per region, per sub-step, a record of 4 doubles loaded whole like a node's:
+  // 1 / (mu h^2) (1/(Pa s^2)), 1 / (lambda h^2), alpha = 1 + mu / lambda, 0
+  std::vector<double> region_constants;  // [region][4]
   // contact points that may touch the tool during the sub-step, in index order
   std::vector<std::uint8_t> contact_near;  // [contact point] 1 if within the margin of the tool
   std::vector<Index> contact_candidates;   // [contact points], first contact_candidate_count used
@@ -67,5 +82,9 @@ struct XpbdScratch {
 // Sizes and fills the XPBD scratch for `model`. Throws InvalidInput when the model
 // has what the XPBD solver does not support (fibres, viscosity), naming what it does.
 XpbdScratch make_xpbd_scratch(const Model& model);
+
+// Copies the 3 N node coordinates of q into x.node_position's records, and back.
+void load_xpbd_positions(std::span<const double> q, XpbdScratch& x);
+void store_xpbd_positions(const XpbdScratch& x, std::span<double> q);
 
 }  // namespace backsim

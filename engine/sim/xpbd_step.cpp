@@ -47,7 +47,7 @@ double prescribed_depth(const Model& m, const State& state, double t) {
 StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
   const auto wall_start = std::chrono::steady_clock::now();
   const Index tool = m.tool_dof();
-  const Index n_dofs = 3 * m.node_count();
+  const Index nodes = m.node_count();
   const StepProblem p = begin_step(m, state, w, dt, /*dynamic=*/false);
   XpbdScratch& x = w.xpbd;
   const double start_time = state.time;
@@ -86,23 +86,30 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
     {
       // prediction: inertia and gravity on the free coordinates
 #pragma omp for schedule(static)
-      for (Index i = 0; i < n_dofs; ++i) {
-        x.q_substep_start[i] = q[i];
-        q[i] += w.dof_free[i] * (h * v[i] + h * h * g(static_cast<int>(i % 3)));
-      }
+      for (Index i = 0; i < nodes; ++i)
+        for (Index c = 0; c < 3; ++c) {
+          const Index k = 3 * i + c;
+          x.q_substep_start[k] = q[k];
+          x.node_position[4 * i + c] = q[k] + w.dof_free[k] * (h * v[k] + h * h * g(static_cast<int>(c)));
+        }
 #pragma omp for schedule(static)
       for (Index k = 0; k < slots; ++k) x.lambda_deviatoric[k] = x.lambda_volume[k] = 0.0;
       // a point more than an element edge from the tool is taken not to reach it within
       // the sub-step (a scale of the mesh, not an absolute distance)
-      begin_xpbd_contacts(m, q, t, m.mean_edge_length, x);
+      begin_xpbd_contacts(m, t, m.mean_edge_length, x);
       for (int it = 0; it < iterations; ++it) {
-        sweep_tets(x, q.data());
+        sweep_tets(x);
 #pragma omp single
-        project_xpbd_contacts(m, q, t, x);
+        project_xpbd_contacts(m, t, x);
       }
       // (the last loop's barrier: every projection is done)
 #pragma omp for schedule(static)
-      for (Index i = 0; i < n_dofs; ++i) v[i] = keep * (q[i] - x.q_substep_start[i]) / h;
+      for (Index i = 0; i < nodes; ++i)
+        for (Index c = 0; c < 3; ++c) {
+          const Index k = 3 * i + c;
+          q[k] = x.node_position[4 * i + c];
+          v[k] = keep * (q[k] - x.q_substep_start[k]) / h;
+        }
     }
     v[tool] = (depth_next - q[tool]) / h;
     q[tool] = depth_next;

@@ -13,14 +13,19 @@
 
 namespace backsim {
 
-// The fastest kernel this CPU runs (AVX2 if it has it; decided by the CPU alone).
+// Whether this CPU has the instructions of `kernel`.
+bool cpu_runs(XpbdKernel kernel);
+
+// The fastest kernel this CPU runs (AVX-512VL, else AVX2, else the baseline;
+// decided by the CPU alone).
 XpbdKernel best_xpbd_kernel();
 
 // The region constants a sweep reads, for sub-steps of length h and the step's
 // matrix (Scratch::step_matrix, one per region): 1 / (mu h^2), 1 / (lambda h^2) and
-// alpha = 1 + mu / lambda.
+// alpha = 1 + mu / lambda (XpbdScratch::region_constants).
 void set_xpbd_region_constants(std::span<const StableNeoHookean> step_matrix, double h, XpbdScratch& x);
 
-void sweep_tets(XpbdScratch& x, double* q);
+// Moves x.node_position and the multipliers.
+void sweep_tets(XpbdScratch& x);
 
 }  // namespace backsim

@@ -37,31 +37,90 @@
 namespace backsim {
 
 using Lanes = double __attribute__((vector_size(32)));  // one double per tet of a batch
+using LaneMask = long long __attribute__((vector_size(32)));
+using LanePair = double __attribute__((vector_size(16)));
+
+// The first `Fields` (3 or 4) doubles of 4 records of 4 doubles (records + 4 id),
+// one vector each: each record loaded whole, then the 4 x 4 block transposed (vunpck
+// and vperm2f128 with AVX, unpck pairs with SSE2).
+template <int Fields>
+[[gnu::always_inline]] inline void gather_records(const double* records, std::uint32_t i0, std::uint32_t i1,
+                                                  std::uint32_t i2, std::uint32_t i3, Lanes out[Fields]) {
+  Lanes r0, r1, r2, r3;
+  std::memcpy(&r0, records + 4 * static_cast<std::size_t>(i0), sizeof(Lanes));
+  std::memcpy(&r1, records + 4 * static_cast<std::size_t>(i1), sizeof(Lanes));
+  std::memcpy(&r2, records + 4 * static_cast<std::size_t>(i2), sizeof(Lanes));
+  std::memcpy(&r3, records + 4 * static_cast<std::size_t>(i3), sizeof(Lanes));
+  const Lanes t0 = __builtin_shuffle(r0, r1, LaneMask{0, 4, 2, 6});  // x0 x1 z0 z1
+  const Lanes t1 = __builtin_shuffle(r0, r1, LaneMask{1, 5, 3, 7});  // y0 y1 w0 w1
+  const Lanes t2 = __builtin_shuffle(r2, r3, LaneMask{0, 4, 2, 6});  // x2 x3 z2 z3
+  const Lanes t3 = __builtin_shuffle(r2, r3, LaneMask{1, 5, 3, 7});  // y2 y3 w2 w3
+  out[0] = __builtin_shuffle(t0, t2, LaneMask{0, 1, 4, 5});
+  out[1] = __builtin_shuffle(t1, t3, LaneMask{0, 1, 4, 5});
+  out[2] = __builtin_shuffle(t0, t2, LaneMask{2, 3, 6, 7});
+  if constexpr (Fields == 4) out[3] = __builtin_shuffle(t1, t3, LaneMask{2, 3, 6, 7});
+}
+
+// The inverse of gather_records<4>: lane l's 4 fields written to record i_l, for the
+// first `lanes` lanes.
+[[gnu::always_inline]] inline void scatter_records(const Lanes in[4], const std::uint32_t* ids, Index lanes,
+                                                   double* records) {
+  const Lanes t0 = __builtin_shuffle(in[0], in[1], LaneMask{0, 4, 2, 6});  // x0 y0 x2 y2
+  const Lanes t1 = __builtin_shuffle(in[0], in[1], LaneMask{1, 5, 3, 7});  // x1 y1 x3 y3
+  const Lanes t2 = __builtin_shuffle(in[2], in[3], LaneMask{0, 4, 2, 6});  // z0 w0 z2 w2
+  const Lanes t3 = __builtin_shuffle(in[2], in[3], LaneMask{1, 5, 3, 7});  // z1 w1 z3 w3
+  const Lanes r[4] = {__builtin_shuffle(t0, t2, LaneMask{0, 1, 4, 5}), __builtin_shuffle(t1, t3, LaneMask{0, 1, 4, 5}),
+                      __builtin_shuffle(t0, t2, LaneMask{2, 3, 6, 7}), __builtin_shuffle(t1, t3, LaneMask{2, 3, 6, 7})};
+  for (Index l = 0; l < lanes; ++l) std::memcpy(records + 4 * static_cast<std::size_t>(ids[4 * l]), &r[l], sizeof(Lanes));
+}
+
+// Square roots of the 4 lanes with SSE2's packed square root (baseline x86-64, so
+// both kernels have it; IEEE-rounded like std::sqrt, without its errno branch).
+// (Results through a reference: a function returning a 32-byte vector has an ABI
+// that depends on AVX, which GCC warns about even when it is inlined.)
+[[gnu::always_inline]] inline void lane_sqrt(const Lanes& v, Lanes& out) {
+  const LanePair lo = __builtin_ia32_sqrtpd(LanePair{v[0], v[1]});
+  const LanePair hi = __builtin_ia32_sqrtpd(LanePair{v[2], v[3]});
+  out = Lanes{lo[0], lo[1], hi[0], hi[1]};
+}
 
 // Projects the tets in slots [slot, slot + 4) of x once (slot a multiple of 4): moves
-// q (3 N positions) and updates the multipliers. Only the first `tets` lanes are
-// real; the others (padding, a copy of the first) are computed and dropped.
+// x.node_position and updates the multipliers. Only the first `tets` lanes are real;
+// the others (padding, a copy of the first) are computed and dropped.
+// NodeMass: every node's coordinates share one inverse mass, read from the 4th field
+// of its position record (XpbdScratch::node_mass_in_positions); otherwise each
+// coordinate's comes from x.node_inverse_mass. With equal masses both compute the
+// same operations on the same numbers, so they give the same bits (tested).
 // Inlined into callers compiled for different instruction sets (xpbd_sweep.cpp).
-[[gnu::always_inline]] inline void project_tet_batch(XpbdScratch& x, Index slot, Index tets, double* q) {
-  const double* m = x.inverse_mass.data();
-  const std::uint32_t* n0 = x.tet_nodes[slot].data();
-  const std::uint32_t* n1 = x.tet_nodes[slot + 1].data();
-  const std::uint32_t* n2 = x.tet_nodes[slot + 2].data();
-  const std::uint32_t* n3 = x.tet_nodes[slot + 3].data();
-  // each vector built whole from its 4 lanes (element-wise stores would go through the stack)
-  Lanes p[4][3], w[4][3];  // [node][coordinate] positions, inverse masses
-  for (int a = 0; a < 4; ++a)
-    for (int c = 0; c < 3; ++c) {
-      p[a][c] = Lanes{q[3 * n0[a] + c], q[3 * n1[a] + c], q[3 * n2[a] + c], q[3 * n3[a] + c]};
-      w[a][c] = Lanes{m[3 * n0[a] + c], m[3 * n1[a] + c], m[3 * n2[a] + c], m[3 * n3[a] + c]};
+template <bool NodeMass>
+[[gnu::always_inline]] inline void project_tet_batch(XpbdScratch& x, Index slot, Index tets) {
+  double* positions = x.node_position.data();
+  const double* masses = x.node_inverse_mass.data();
+  const std::uint32_t* ids = x.tet_nodes[slot].data();  // ids[4 l + a]: node a of lane l (slots are contiguous)
+  Lanes p[4][4];  // [node][x, y, z, and the node's inverse mass (NodeMass) or 0]
+  Lanes w[4][3];  // [node][coordinate] inverse masses (not NodeMass)
+  for (int a = 0; a < 4; ++a) {
+    if constexpr (NodeMass) {
+      gather_records<4>(positions, ids[a], ids[4 + a], ids[8 + a], ids[12 + a], p[a]);
+    } else {
+      gather_records<3>(positions, ids[a], ids[4 + a], ids[8 + a], ids[12 + a], p[a]);
+      p[a][3] = Lanes{0, 0, 0, 0};
+      gather_records<3>(masses, ids[a], ids[4 + a], ids[8 + a], ids[12 + a], w[a]);
     }
+  }
+  const auto weight = [&](int a, int i) -> const Lanes& {
+    if constexpr (NodeMass) {
+      return p[a][3];
+    } else {
+      return w[a][i];
+    }
+  };
   const std::uint32_t* r = &x.region[slot];
-  const double* dc = x.region_deviatoric_compliance.data();
-  const double* vc = x.region_volume_compliance.data();
-  const double* rv = x.region_rest_volume.data();
-  const Lanes dev_compliance{dc[r[0]], dc[r[1]], dc[r[2]], dc[r[3]]};
-  const Lanes vol_compliance{vc[r[0]], vc[r[1]], vc[r[2]], vc[r[3]]};
-  const Lanes alpha{rv[r[0]], rv[r[1]], rv[r[2]], rv[r[3]]};
+  Lanes constants[3];  // 1 / (mu h^2), 1 / (lambda h^2), alpha
+  gather_records<3>(x.region_constants.data(), r[0], r[1], r[2], r[3], constants);
+  const Lanes dev_compliance = constants[0];
+  const Lanes vol_compliance = constants[1];
+  const Lanes alpha = constants[2];
   Lanes D[3][3];  // D[k][j] = Dm^-1(k, j)
   for (int e = 0; e < 9; ++e) std::memcpy(&D[e % 3][e / 3], &x.Dm_inv[(slot / 4 * 9 + e) * 4], sizeof(Lanes));
   Lanes inverse_volume, lambda_d, lambda_h;
@@ -79,8 +138,8 @@ using Lanes = double __attribute__((vector_size(32)));  // one double per tet of
   // dC/dF: F / |F| for C_D, cof F for C_H (columns f1 x f2, f2 x f0, f0 x f1)
   Lanes norm2 = F[0][0] * F[0][0];
   for (int n = 1; n < 9; ++n) norm2 += F[n / 3][n % 3] * F[n / 3][n % 3];
-  // one square root per tet: not worth an instruction-set-specific vector form
-  const Lanes c_d{std::sqrt(norm2[0]), std::sqrt(norm2[1]), std::sqrt(norm2[2]), std::sqrt(norm2[3])};
+  Lanes c_d;
+  lane_sqrt(norm2, c_d);
   Lanes cof[3][3];
   for (int j = 0; j < 3; ++j) {
     const Lanes* u = F[(j + 1) % 3];
@@ -90,19 +149,15 @@ using Lanes = double __attribute__((vector_size(32)));  // one double per tet of
     cof[j][2] = u[0] * v[1] - u[1] * v[0];
   }
   const Lanes c_h = F[0][0] * cof[0][0] + F[0][1] * cof[0][1] + F[0][2] * cof[0][2] - alpha;
-  // a collapsed tet (F = 0) has no deviatoric direction: its C_D gradient is taken as
-  // zero (and 1 / 0 is never computed: the tests trap division by zero)
-  const Lanes zero = {0, 0, 0, 0};
-  const Lanes one = {1, 1, 1, 1};
-  const auto collapsed = c_d > zero;
-  const Lanes inv_c_d = collapsed ? one / (collapsed ? c_d : one) : zero;
-
   // node gradients: dC/dx_a = (dC/dF) Dm^-T e_a for a = 1..3 (g[a - 1][i]), and x_0
-  // takes minus their sum
+  // takes minus their sum. The deviatoric one is kept as f = F Dm^-T e_a, the gradient
+  // times |F| = C_D: the 1 / C_D (a square root and a division, some 30 cycles of
+  // latency) is applied to the sums below instead of to the 12 entries, so the sums
+  // need not wait for it
   Lanes gd[4][3], gh[4][3];
   for (int a = 1; a < 4; ++a)
     for (int i = 0; i < 3; ++i) {
-      gd[a][i] = inv_c_d * (F[0][i] * D[a - 1][0] + F[1][i] * D[a - 1][1] + F[2][i] * D[a - 1][2]);
+      gd[a][i] = F[0][i] * D[a - 1][0] + F[1][i] * D[a - 1][1] + F[2][i] * D[a - 1][2];
       gh[a][i] = cof[0][i] * D[a - 1][0] + cof[1][i] * D[a - 1][1] + cof[2][i] * D[a - 1][2];
     }
   for (int i = 0; i < 3; ++i) {
@@ -110,15 +165,23 @@ using Lanes = double __attribute__((vector_size(32)));  // one double per tet of
     gh[0][i] = -(gh[1][i] + gh[2][i] + gh[3][i]);
   }
 
-  // G W G^T
-  Lanes s_dd = zero, s_dh = zero, s_hh = zero;
+  // G W G^T, from the sums over f: s_dd = sum w f^2 / C_D^2, s_dh = sum w f g_H / C_D
+  const Lanes zero = {0, 0, 0, 0};
+  const Lanes one = {1, 1, 1, 1};
+  Lanes f_ff = zero, f_fh = zero, s_hh = zero;
   for (int a = 0; a < 4; ++a)
     for (int i = 0; i < 3; ++i) {
-      const Lanes wd = w[a][i] * gd[a][i];
-      s_dd += wd * gd[a][i];
-      s_dh += wd * gh[a][i];
-      s_hh += w[a][i] * gh[a][i] * gh[a][i];
+      const Lanes wf = weight(a, i) * gd[a][i];
+      f_ff += wf * gd[a][i];
+      f_fh += wf * gh[a][i];
+      s_hh += weight(a, i) * gh[a][i] * gh[a][i];
     }
+  // a collapsed tet (F = 0) has no deviatoric direction: its C_D gradient is taken as
+  // zero (and 1 / 0 is never computed: the tests trap division by zero)
+  const auto collapsed = c_d > zero;
+  const Lanes inv_c_d = collapsed ? one / (collapsed ? c_d : one) : zero;
+  const Lanes s_dd = f_ff * inv_c_d * inv_c_d;
+  const Lanes s_dh = f_fh * inv_c_d;
   const Lanes a_d = dev_compliance * inverse_volume;
   const Lanes a_h = vol_compliance * inverse_volume;
   const Lanes b_d = -c_d - a_d * lambda_d;
@@ -135,14 +198,13 @@ using Lanes = double __attribute__((vector_size(32)));  // one double per tet of
   std::memcpy(&x.lambda_volume[slot], &lambda_h, sizeof(Lanes));
 
   // x += W G^T dl, the real lanes only (a padding lane would move its copy's nodes again)
-  Lanes moved[4][3];
-  for (int a = 0; a < 4; ++a)
-    for (int i = 0; i < 3; ++i) moved[a][i] = p[a][i] + w[a][i] * (dl_d * gd[a][i] + dl_h * gh[a][i]);
-  for (Index l = 0; l < tets; ++l) {
-    const std::array<std::uint32_t, 4>& nodes = x.tet_nodes[slot + l];
-    for (int a = 0; a < 4; ++a)
-      for (int c = 0; c < 3; ++c) q[3 * nodes[a] + c] = moved[a][c][l];
+  const Lanes step_f = dl_d * inv_c_d;  // dl_D times the gradient is step_f times f
+  Lanes moved[4][4];
+  for (int a = 0; a < 4; ++a) {
+    for (int i = 0; i < 3; ++i) moved[a][i] = p[a][i] + weight(a, i) * (step_f * gd[a][i] + dl_h * gh[a][i]);
+    moved[a][3] = p[a][3];
   }
+  for (int a = 0; a < 4; ++a) scatter_records(moved[a], ids + a, tets, positions);
 }
 
 }  // namespace backsim

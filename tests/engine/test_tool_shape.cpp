@@ -63,6 +63,32 @@ TEST_CASE("tool signed distance: known values", "[tool]") {
   CHECK(box.bottom_offset() == Approx(0.012));
 }
 
+// The contact solvers skip the exact distance of points outside the bounding sphere
+// grown by their margin, so the bound must hold everywhere; and it is close: the
+// sphere's and capsule's tips lie on it, the box's rounded corner r (sqrt 3 - 1) inside.
+TEST_CASE("a tool lies inside its bounding sphere, which nearly touches it", "[tool]") {
+  const ToolShape shape = GENERATE(ToolShape::sphere, ToolShape::capsule, ToolShape::box);
+  const ToolGeometry tool = make_tool(shape);
+  const Vec3 centre(0.01, -0.02, 0.03);
+  const double R = tool.bounding_radius();
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<double> u(-0.08, 0.08);
+  for (int trial = 0; trial < 20000; ++trial) {
+    const Vec3 x = centre + Vec3(u(rng), u(rng), u(rng));
+    const double phi = tool_signed_distance(tool, centre, x).phi;
+    // distance to the tool >= distance to the sphere that holds it (1e-15: rounding of phi)
+    REQUIRE(phi >= (x - centre).norm() - R - 1e-15);
+  }
+  // where the sphere is reached: the tip along the axis (sphere, capsule), the outer
+  // corner of the box's half extents, r (sqrt 3 - 1) from its rounded corner
+  Vec3 far = tool.rotation.col(0) * tool.radius;
+  if (shape == ToolShape::capsule) far = tool.rotation.col(0) * (tool.half_length + tool.radius);
+  if (shape == ToolShape::box) far = tool.rotation * tool.half_extents;
+  CHECK(far.norm() == Approx(R).epsilon(1e-12));
+  const double gap = shape == ToolShape::box ? tool.radius * (std::sqrt(3.0) - 1) : 0.0;
+  CHECK(tool_signed_distance(tool, centre, centre + far).phi == Approx(gap).margin(1e-12));
+}
+
 TEST_CASE("a tool rests on the undeformed surface", "[tool]") {
   // Points of a plane z = 0.01 + 0.2 x (tilted), 2 mm apart.
   std::vector<Vec3> plane;

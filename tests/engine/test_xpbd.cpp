@@ -114,11 +114,13 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
   CHECK(largest > 0.02);
 }
 
-// The sweep runs AVX2 code where the CPU has it and SSE2 code elsewhere; both must
-// give the same bits, or results would depend on the machine (xpbd_sweep.cpp).
-TEST_CASE("xpbd's AVX2 and generic sweeps give bit-identical positions and multipliers", "[xpbd][determinism]") {
-  if (best_xpbd_kernel() != XpbdKernel::avx2) {
-    WARN("this CPU has no AVX2: only the generic sweep runs here, nothing to compare");
+// The sweep runs AVX-512 or AVX2 code where the CPU has it and SSE2 code elsewhere;
+// all must give the same bits, or results would depend on the machine
+// (xpbd_sweep.cpp).
+TEST_CASE("xpbd's AVX-512, AVX2 and generic sweeps give bit-identical positions and multipliers",
+          "[xpbd][determinism]") {
+  if (best_xpbd_kernel() == XpbdKernel::generic) {
+    WARN("this CPU has neither AVX2 nor AVX-512: only the generic sweep runs here, nothing to compare");
     return;
   }
   SimulationSpec spec = backsim::test::small_block_spec();
@@ -131,19 +133,28 @@ TEST_CASE("xpbd's AVX2 and generic sweeps give bit-identical positions and multi
   // a sub-step's prediction under gravity, so every projection moves nodes
   std::vector<double> start = initial_state(m).q;
   for (Index i = 0; i < 3 * m.node_count(); ++i) start[i] -= w.dof_free[i] * (i % 3 == 2 ? 0.01 * h : 0.0);
-  XpbdScratch generic = w.xpbd, avx2 = w.xpbd;
-  generic.kernel = XpbdKernel::generic;
-  avx2.kernel = XpbdKernel::avx2;
-  std::vector<double> q_generic = start, q_avx2 = start;
-  for (int it = 0; it < 5; ++it) {
-    sweep_tets(generic, q_generic.data());
-    sweep_tets(avx2, q_avx2.data());
-  }
+  const auto sweep_with = [&](XpbdKernel kernel, std::vector<double>& q) {
+    XpbdScratch x = w.xpbd;
+    x.kernel = kernel;
+    load_xpbd_positions(start, x);
+    for (int it = 0; it < 5; ++it) sweep_tets(x);
+    q = start;
+    store_xpbd_positions(x, q);
+    return x;
+  };
+  std::vector<double> q_generic;
+  const XpbdScratch generic = sweep_with(XpbdKernel::generic, q_generic);
   REQUIRE(max_abs_difference(q_generic, start) > 1e-6);  // the sweeps moved the nodes
-  CHECK(std::memcmp(q_generic.data(), q_avx2.data(), q_avx2.size() * sizeof(double)) == 0);
-  CHECK(std::memcmp(generic.lambda_volume.data(), avx2.lambda_volume.data(), avx2.lambda_volume.size() * sizeof(double)) == 0);
-  CHECK(std::memcmp(generic.lambda_deviatoric.data(), avx2.lambda_deviatoric.data(),
-                    avx2.lambda_deviatoric.size() * sizeof(double)) == 0);
+  for (const XpbdKernel kernel : {XpbdKernel::avx2, XpbdKernel::avx512}) {
+    if (!cpu_runs(kernel)) continue;
+    INFO("kernel " << static_cast<int>(kernel));
+    std::vector<double> q;
+    const XpbdScratch x = sweep_with(kernel, q);
+    CHECK(std::memcmp(q_generic.data(), q.data(), q.size() * sizeof(double)) == 0);
+    CHECK(std::memcmp(generic.lambda_volume.data(), x.lambda_volume.data(), x.lambda_volume.size() * sizeof(double)) == 0);
+    CHECK(std::memcmp(generic.lambda_deviatoric.data(), x.lambda_deviatoric.data(),
+                      x.lambda_deviatoric.size() * sizeof(double)) == 0);
+  }
 }
 
 TEST_CASE("xpbd refuses fibres and force control, naming what it supports", "[xpbd][input]") {
