@@ -116,7 +116,8 @@ TEST_CASE("xpbd gives bit-identical states and tool forces on 1 and 2 threads", 
 
 // The sweep runs AVX-512 or AVX2 code where the CPU has it and SSE2 code elsewhere;
 // all must give the same bits, or results would depend on the machine
-// (xpbd_sweep.cpp).
+// (xpbd_sweep.cpp). So must its two mass paths where the masses agree (one per node
+// in the position records, or per coordinate for models with rollers).
 TEST_CASE("xpbd's AVX-512, AVX2 and generic sweeps give bit-identical positions and multipliers",
           "[xpbd][determinism]") {
   if (best_xpbd_kernel() == XpbdKernel::generic) {
@@ -133,9 +134,10 @@ TEST_CASE("xpbd's AVX-512, AVX2 and generic sweeps give bit-identical positions 
   // a sub-step's prediction under gravity, so every projection moves nodes
   std::vector<double> start = initial_state(m).q;
   for (Index i = 0; i < 3 * m.node_count(); ++i) start[i] -= w.dof_free[i] * (i % 3 == 2 ? 0.01 * h : 0.0);
-  const auto sweep_with = [&](XpbdKernel kernel, std::vector<double>& q) {
+  const auto sweep_with = [&](XpbdKernel kernel, std::vector<double>& q, bool node_masses = true) {
     XpbdScratch x = w.xpbd;
     x.kernel = kernel;
+    x.node_mass_in_positions = node_masses;
     load_xpbd_positions(start, x);
     for (int it = 0; it < 5; ++it) sweep_tets(x);
     q = start;
@@ -144,7 +146,15 @@ TEST_CASE("xpbd's AVX-512, AVX2 and generic sweeps give bit-identical positions 
   };
   std::vector<double> q_generic;
   const XpbdScratch generic = sweep_with(XpbdKernel::generic, q_generic);
+  REQUIRE(w.xpbd.node_mass_in_positions);  // the block has no rollers: the node-mass path is the one in use
   REQUIRE(max_abs_difference(q_generic, start) > 1e-6);  // the sweeps moved the nodes
+  // the per-coordinate mass path (models with rollers) gives the same bits where the masses agree
+  {
+    std::vector<double> q;
+    const XpbdScratch x = sweep_with(XpbdKernel::generic, q, /*node_masses=*/false);
+    CHECK(std::memcmp(q_generic.data(), q.data(), q.size() * sizeof(double)) == 0);
+    CHECK(std::memcmp(generic.lambda_volume.data(), x.lambda_volume.data(), x.lambda_volume.size() * sizeof(double)) == 0);
+  }
   for (const XpbdKernel kernel : {XpbdKernel::avx2, XpbdKernel::avx512}) {
     if (!cpu_runs(kernel)) continue;
     INFO("kernel " << static_cast<int>(kernel));
