@@ -12,12 +12,12 @@
 // 4 B of region and reads and writes 16 B of multipliers (the bandwidth floor,
 // docs/solvers.md); positions and inverse masses are gathered per node.
 //
-// Node data are records of 4 doubles (x, y, z and a zero): a batch loads each of its
-// 4 tets' nodes with one 32-byte load and transposes the 4 records into x, y and z
-// vectors, and stores them back the same way, where 3-double records would take 12
-// scalar loads and 12 scalar stores per node slot of a batch (measured in
-// docs/solvers.md). The sub-step copies the state's positions into these records at
-// its start and back at its end.
+// Node data are records of 4 doubles (x, y, z, and the node's inverse mass or 0:
+// node_mass_in_positions): a batch loads each of its 4 tets' nodes with one 32-byte
+// load and transposes the 4 records into x, y, z (and mass) vectors, and stores
+// them back the same way, where 3-double records would take 12 scalar loads and 12
+// scalar stores per node slot of a batch (measured in docs/solvers.md). The sub-step
+// copies the state's positions into these records at its start and back at its end.
 #pragma once
 
 #include "engine/core/types.hpp"

@@ -84,7 +84,8 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
     const Index slots = static_cast<Index>(x.lambda_deviatoric.size());
 #pragma omp parallel
     {
-      // prediction: inertia and gravity on the free coordinates
+      // prediction: inertia and gravity on the free coordinates, written into the
+      // sweeps' node records (load_xpbd_positions's copy, fused with the prediction)
 #pragma omp for schedule(static)
       for (Index i = 0; i < nodes; ++i)
         for (Index c = 0; c < 3; ++c) {
@@ -102,7 +103,8 @@ StepStats xpbd_step(const Model& m, State& state, Scratch& w, double dt) {
 #pragma omp single
         project_xpbd_contacts(m, t, x);
       }
-      // (the last loop's barrier: every projection is done)
+      // (the last loop's barrier: every projection is done) the records back into the
+      // state (store_xpbd_positions's copy, fused with the velocity)
 #pragma omp for schedule(static)
       for (Index i = 0; i < nodes; ++i)
         for (Index c = 0; c < 3; ++c) {

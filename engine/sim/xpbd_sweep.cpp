@@ -4,9 +4,11 @@
 // vectors as the AVX2 one; what it gains is AVX-512's 32 vector registers instead of
 // 16: the projection keeps some 50 vectors live (positions, masses, two gradients),
 // and with 16 registers GCC spills them to the stack (on the 80k block, one thread,
-// 1.67 -> 1.20 ms per sweep; docs/solvers.md). The kernel is inlined into both and uses no fused multiply-add
-// (-ffp-contract=off and no FMA target), so both give the same bits: the choice of
-// kernel changes speed, not results (tested in tests/engine/test_xpbd.cpp).
+// 1.67 -> 1.20 ms per sweep; docs/solvers.md). The kernel is inlined into all three
+// and never fuses a multiply and an add: the AVX-512 target has FMA instructions, but
+// the whole build compiles with -ffp-contract=off (cmake/BacksimCompileOptions.cmake),
+// so all three give the same bits: the choice of kernel changes speed, not results
+// (tested in tests/engine/test_xpbd.cpp).
 #include "engine/sim/xpbd_sweep.hpp"
 
 #include "engine/sim/xpbd_tet_constraint.hpp"

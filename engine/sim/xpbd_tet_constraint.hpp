@@ -151,8 +151,8 @@ template <bool NodeMass>
   const Lanes c_h = F[0][0] * cof[0][0] + F[0][1] * cof[0][1] + F[0][2] * cof[0][2] - alpha;
   // node gradients: dC/dx_a = (dC/dF) Dm^-T e_a for a = 1..3 (g[a - 1][i]), and x_0
   // takes minus their sum. The deviatoric one is kept as f = F Dm^-T e_a, the gradient
-  // times |F| = C_D: the 1 / C_D (a square root and a division, some 30 cycles of
-  // latency) is applied to the sums below instead of to the 12 entries, so the sums
+  // times |F| = C_D: the 1 / C_D (a square root, then a division: two long latencies
+  // in a row) is applied to the sums below instead of to the 12 entries, so the sums
   // need not wait for it
   Lanes gd[4][3], gh[4][3];
   for (int a = 1; a < 4; ++a)
